@@ -1,0 +1,443 @@
+//! Component identifiers: a name and its parameters (RFC 9421 section 2).
+
+use std::fmt;
+
+use sfv::{BareItemFromInput, KeyRef, StringRef, visitor};
+
+use super::Derived;
+use crate::Error;
+
+/// One covered component: an HTTP field or a derived component, with parameters.
+///
+/// The identifier keeps the signer's parameter order, because the signature
+/// base repeats it exactly. Two identifiers are equal when they name the same
+/// component with the same parameters, in any order.
+///
+/// ```
+/// use reqsig::components::ComponentId;
+///
+/// let id = ComponentId::field("example-dict").unwrap().with_key("a");
+/// assert_eq!(id.to_string(), r#""example-dict";key="a""#);
+///
+/// let parsed = ComponentId::parse(r#""@query-param";name="id""#).unwrap();
+/// assert_eq!(parsed, ComponentId::query_param("id"));
+/// ```
+#[derive(Clone, Debug)]
+pub struct ComponentId {
+    name: String,
+    derived: Option<Derived>,
+    sf: bool,
+    bs: bool,
+    req: bool,
+    tr: bool,
+    key: Option<String>,
+    param_name: Option<String>,
+    /// The parameters in the signer's order, for serialization.
+    order: Vec<Param>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Param {
+    Sf,
+    Bs,
+    Req,
+    Tr,
+    Key,
+    Name,
+}
+
+impl ComponentId {
+    /// Creates the identifier of an HTTP field. The name is lowercased.
+    ///
+    /// # Errors
+    /// [`Error::InvalidComponent`] when the name is not a valid field name.
+    pub fn field(name: &str) -> Result<ComponentId, Error> {
+        let lower = name.to_ascii_lowercase();
+        if lower.is_empty() || !lower.bytes().all(is_tchar) {
+            return Err(Error::invalid_component(
+                format!("{name:?}"),
+                "a field name must be a non-empty token (RFC 9110 section 5.1)",
+            ));
+        }
+        Ok(ComponentId::bare(lower, None))
+    }
+
+    /// Creates the identifier of a derived component.
+    pub fn derived(component: Derived) -> ComponentId {
+        ComponentId::bare(component.name().to_owned(), Some(component))
+    }
+
+    /// Creates `"@query-param";name="..."`; `name` is given percent-encoded, as in the query.
+    pub fn query_param(name: &str) -> ComponentId {
+        let mut id = ComponentId::derived(Derived::QueryParam);
+        id.param_name = Some(name.to_owned());
+        id.order.push(Param::Name);
+        id
+    }
+
+    fn bare(name: String, derived: Option<Derived>) -> ComponentId {
+        ComponentId {
+            name,
+            derived,
+            sf: false,
+            bs: false,
+            req: false,
+            tr: false,
+            key: None,
+            param_name: None,
+            order: Vec::new(),
+        }
+    }
+
+    /// Adds the `sf` parameter: the field's value re-serialized as a structured field.
+    pub fn with_sf(mut self) -> ComponentId {
+        if !self.sf {
+            self.sf = true;
+            self.order.push(Param::Sf);
+        }
+        self
+    }
+
+    /// Adds the `bs` parameter: each field line wrapped as a byte sequence.
+    pub fn with_bs(mut self) -> ComponentId {
+        if !self.bs {
+            self.bs = true;
+            self.order.push(Param::Bs);
+        }
+        self
+    }
+
+    /// Adds the `req` parameter: the component is taken from the request a response answers.
+    pub fn with_req(mut self) -> ComponentId {
+        if !self.req {
+            self.req = true;
+            self.order.push(Param::Req);
+        }
+        self
+    }
+
+    /// Adds the `tr` parameter: the field is taken from the trailers.
+    pub fn with_tr(mut self) -> ComponentId {
+        if !self.tr {
+            self.tr = true;
+            self.order.push(Param::Tr);
+        }
+        self
+    }
+
+    /// Adds the `key` parameter: one member of a dictionary field.
+    pub fn with_key(mut self, key: &str) -> ComponentId {
+        if self.key.is_none() {
+            self.order.push(Param::Key);
+        }
+        self.key = Some(key.to_owned());
+        self
+    }
+
+    /// Parses one serialized identifier, such as `"content-digest"` or `"@query-param";name="a"`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidComponent`] for anything but a string item with known parameters.
+    pub fn parse(text: &str) -> Result<ComponentId, Error> {
+        let mut sink = Vec::with_capacity(1);
+        sfv::Parser::new(text)
+            .parse_item_with_visitor(IdVisitor::new(&mut sink))
+            .map_err(|e| Error::invalid_component(text, e.to_string()))?;
+        sink.pop()
+            .unwrap_or_else(|| Err(Error::invalid_component(text, "no identifier found")))
+    }
+
+    /// Parses a list of identifiers in the inner-list form, with or without the
+    /// parentheses: `("@method" "@path")` or `"@method" "@path"`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidComponent`] or [`Error::DuplicateComponent`].
+    pub fn parse_list(text: &str) -> Result<Vec<ComponentId>, Error> {
+        let trimmed = text.trim();
+        let wrapped;
+        let inner = if trimmed.starts_with('(') {
+            trimmed
+        } else {
+            wrapped = format!("({trimmed})");
+            &wrapped
+        };
+        let parsed = crate::signature_fields::parse_inner_list(inner)
+            .map_err(|reason| Error::invalid_component(text, reason))?;
+        let ids = parsed.components.into_iter().collect::<Result<Vec<_>, Error>>()?;
+        check_unique(&ids)?;
+        Ok(ids)
+    }
+
+    /// Returns the component name: a lowercase field name or a derived name with `@`.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Returns the derived component, or `None` for a field.
+    pub fn derived_component(&self) -> Option<Derived> {
+        self.derived
+    }
+
+    /// Reports whether `sf` is set.
+    pub fn sf(&self) -> bool {
+        self.sf
+    }
+
+    /// Reports whether `bs` is set.
+    pub fn bs(&self) -> bool {
+        self.bs
+    }
+
+    /// Reports whether `req` is set.
+    pub fn req(&self) -> bool {
+        self.req
+    }
+
+    /// Reports whether `tr` is set.
+    pub fn tr(&self) -> bool {
+        self.tr
+    }
+
+    /// Returns the `key` parameter.
+    pub fn key(&self) -> Option<&str> {
+        self.key.as_deref()
+    }
+
+    /// Returns the `name` parameter of `@query-param`.
+    pub fn query_param_name(&self) -> Option<&str> {
+        self.param_name.as_deref()
+    }
+
+    /// Reports whether this names the same component as `other`, ignoring the
+    /// `sf` and `bs` serialization flags.
+    pub fn same_component(&self, other: &ComponentId) -> bool {
+        self.name == other.name
+            && self.req == other.req
+            && self.tr == other.tr
+            && self.key == other.key
+            && self.param_name == other.param_name
+    }
+
+    /// Serializes the identifier into `out` (the inner-list item form).
+    pub(crate) fn write_to(&self, out: &mut String) {
+        let mut params = sfv::ItemSerializer::with_buffer(out).bare_item(string_ref(&self.name));
+        for param in &self.order {
+            params = match param {
+                Param::Sf => params.parameter(sfv::key_ref("sf"), true),
+                Param::Bs => params.parameter(sfv::key_ref("bs"), true),
+                Param::Req => params.parameter(sfv::key_ref("req"), true),
+                Param::Tr => params.parameter(sfv::key_ref("tr"), true),
+                Param::Key => {
+                    params.parameter(sfv::key_ref("key"), string_ref(self.key.as_deref().unwrap_or("")))
+                }
+                Param::Name => params.parameter(
+                    sfv::key_ref("name"),
+                    string_ref(self.param_name.as_deref().unwrap_or("")),
+                ),
+            };
+        }
+        let _ = params.finish();
+    }
+
+    fn validate(self, text: &dyn fmt::Display) -> Result<ComponentId, Error> {
+        let component = text.to_string();
+        if self.name.starts_with('@') {
+            if self.name == "@signature-params" {
+                return Err(Error::invalid_component(
+                    component,
+                    "@signature-params cannot be a covered component",
+                ));
+            }
+            if self.derived.is_none() {
+                return Err(Error::UnknownDerivedComponent { component });
+            }
+            if self.sf || self.bs || self.tr || self.key.is_some() {
+                return Err(Error::invalid_component(
+                    component,
+                    "sf, bs, tr and key apply to fields, not to derived components",
+                ));
+            }
+            if (self.derived == Some(Derived::QueryParam)) != self.param_name.is_some() {
+                return Err(Error::invalid_component(
+                    component,
+                    "the name parameter is required on @query-param and allowed nowhere else",
+                ));
+            }
+        } else {
+            if self.name.is_empty() || !self.name.bytes().all(|b| is_tchar(b) && !b.is_ascii_uppercase()) {
+                return Err(Error::invalid_component(
+                    component,
+                    "a field name must be a lowercase token",
+                ));
+            }
+            if self.param_name.is_some() {
+                return Err(Error::invalid_component(
+                    component,
+                    "the name parameter applies only to @query-param",
+                ));
+            }
+            if self.bs && (self.sf || self.key.is_some()) {
+                return Err(Error::invalid_component(
+                    component,
+                    "bs cannot be combined with sf or key",
+                ));
+            }
+        }
+        Ok(self)
+    }
+}
+
+impl PartialEq for ComponentId {
+    fn eq(&self, other: &ComponentId) -> bool {
+        self.same_component(other) && self.sf == other.sf && self.bs == other.bs
+    }
+}
+
+impl Eq for ComponentId {}
+
+impl fmt::Display for ComponentId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut out = String::new();
+        self.write_to(&mut out);
+        f.write_str(&out)
+    }
+}
+
+/// Rejects a list that names one component twice.
+pub(crate) fn check_unique(ids: &[ComponentId]) -> Result<(), Error> {
+    for (i, id) in ids.iter().enumerate() {
+        if ids[..i].iter().any(|earlier| earlier == id) {
+            return Err(Error::DuplicateComponent {
+                component: id.to_string(),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn string_ref(text: &str) -> &StringRef {
+    // Component names and parameter values come from validated structured
+    // strings or from field names, which are tokens; a value that is not a
+    // valid string serializes as empty, and validation rejects it earlier.
+    StringRef::from_str(text).unwrap_or_else(|_| sfv::string_ref(""))
+}
+
+pub(crate) fn is_tchar(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+}
+
+/// Builds one identifier from sfv's visitor callbacks and pushes the result into a list.
+pub(crate) struct IdVisitor<'s> {
+    sink: &'s mut Vec<Result<ComponentId, Error>>,
+    id: Option<ComponentId>,
+    error: Option<String>,
+}
+
+impl<'s> IdVisitor<'s> {
+    pub(crate) fn new(sink: &'s mut Vec<Result<ComponentId, Error>>) -> IdVisitor<'s> {
+        IdVisitor {
+            sink,
+            id: None,
+            error: None,
+        }
+    }
+}
+
+impl<'de> visitor::ItemVisitor<'de> for IdVisitor<'_> {
+    type Out = ();
+    type Error = std::convert::Infallible;
+
+    fn bare_item(
+        mut self,
+        bare_item: BareItemFromInput<'de>,
+    ) -> Result<impl visitor::ParameterVisitor<'de, Out = Self::Out>, Self::Error> {
+        match bare_item {
+            BareItemFromInput::String(name) => {
+                let name = name.as_str();
+                self.id = Some(ComponentId::bare(name.to_owned(), Derived::from_name(name)));
+            }
+            _ => self.error = Some("a component identifier must be a quoted string".to_owned()),
+        }
+        Ok(self)
+    }
+}
+
+impl<'de> visitor::ParameterVisitor<'de> for IdVisitor<'_> {
+    type Out = ();
+    type Error = std::convert::Infallible;
+
+    fn parameter(&mut self, key: &'de KeyRef, value: BareItemFromInput<'de>) -> Result<(), Self::Error> {
+        let Some(id) = self.id.as_mut() else {
+            return Ok(());
+        };
+        let key = key.as_str();
+        let flag = match key {
+            "sf" => Some(Param::Sf),
+            "bs" => Some(Param::Bs),
+            "req" => Some(Param::Req),
+            "tr" => Some(Param::Tr),
+            _ => None,
+        };
+        if let Some(param) = flag {
+            if !matches!(value, BareItemFromInput::Boolean(true)) {
+                self.error
+                    .get_or_insert_with(|| format!("parameter {key} takes no value"));
+                return Ok(());
+            }
+            let slot = match param {
+                Param::Sf => &mut id.sf,
+                Param::Bs => &mut id.bs,
+                Param::Req => &mut id.req,
+                _ => &mut id.tr,
+            };
+            if !*slot {
+                *slot = true;
+                id.order.push(param);
+            }
+            return Ok(());
+        }
+        let string = match &value {
+            BareItemFromInput::String(s) => Some(s.as_str().to_owned()),
+            _ => None,
+        };
+        match (key, string) {
+            ("key", Some(member)) => {
+                if id.key.is_none() {
+                    id.order.push(Param::Key);
+                }
+                id.key = Some(member);
+            }
+            ("name", Some(name)) => {
+                if id.param_name.is_none() {
+                    id.order.push(Param::Name);
+                }
+                id.param_name = Some(name);
+            }
+            ("key" | "name", None) => {
+                self.error
+                    .get_or_insert_with(|| format!("parameter {key} must be a quoted string"));
+            }
+            _ => {
+                self.error
+                    .get_or_insert_with(|| format!("unknown component parameter {key}"));
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> Result<Self::Out, Self::Error> {
+        let result = match (self.id, self.error) {
+            (Some(id), None) => {
+                let text = id.to_string();
+                id.validate(&text)
+            }
+            (Some(id), Some(error)) => Err(Error::invalid_component(id.to_string(), error)),
+            (None, error) => Err(Error::invalid_component(
+                "(not a string)",
+                error.unwrap_or_default(),
+            )),
+        };
+        self.sink.push(result);
+        Ok(())
+    }
+}

@@ -1,0 +1,285 @@
+//! Parsing of the `Signature-Input`, `Signature` and `Accept-Signature` dictionaries.
+//!
+//! RFC 8941 keeps only the last of two equal dictionary keys. For these fields
+//! a repeated label would let a message carry a signature that some verifiers
+//! see and others do not, so the visitors here reject it instead.
+
+use std::fmt;
+
+use sfv::{BareItem, BareItemFromInput, KeyRef, visitor};
+
+use crate::Error;
+use crate::components::ComponentId;
+use crate::components::identifier::IdVisitor;
+
+/// One member of `Signature-Input` or `Accept-Signature`, before validation.
+#[derive(Debug)]
+pub(crate) struct RawSignatureInput {
+    pub label: String,
+    pub components: Vec<Result<ComponentId, Error>>,
+    pub params: Vec<(String, BareItem)>,
+}
+
+/// Why a dictionary was rejected by a visitor.
+#[derive(Debug)]
+pub(crate) enum ShapeError {
+    DuplicateLabel(String),
+    NotInnerList(String),
+    NotByteSequence(String),
+    TooManyMembers(usize),
+}
+
+impl fmt::Display for ShapeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ShapeError::DuplicateLabel(label) => write!(f, "label {label:?} occurs more than once"),
+            ShapeError::NotInnerList(label) => {
+                write!(
+                    f,
+                    "member {label:?} must be an inner list of component identifiers"
+                )
+            }
+            ShapeError::NotByteSequence(label) => {
+                write!(f, "member {label:?} must be a byte sequence (:base64:)")
+            }
+            ShapeError::TooManyMembers(max) => write!(f, "more than {max} members"),
+        }
+    }
+}
+
+impl std::error::Error for ShapeError {}
+
+/// Parses a dictionary of inner lists: `Signature-Input` or `Accept-Signature`.
+pub(crate) fn parse_input_dictionary(
+    value: &[u8],
+    field: &'static str,
+    max_members: usize,
+) -> Result<Vec<RawSignatureInput>, Error> {
+    let visitor = InputDictionary {
+        members: Vec::new(),
+        max_members,
+    };
+    sfv::Parser::new(value)
+        .parse_dictionary_with_visitor(visitor)
+        .map_err(|e| shape_error(e, field, max_members, true))
+}
+
+/// Parses `Signature`: a dictionary of byte sequences.
+pub(crate) fn parse_signature_dictionary(
+    value: &[u8],
+    max_members: usize,
+) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    let visitor = SignatureDictionary {
+        members: Vec::new(),
+        max_members,
+    };
+    sfv::Parser::new(value)
+        .parse_dictionary_with_visitor(visitor)
+        .map_err(|e| shape_error(e, "Signature", max_members, false))
+}
+
+/// Parses one inner list with parameters, such as `("@method" "@path");created=1`.
+pub(crate) fn parse_inner_list(text: &str) -> Result<RawSignatureInput, String> {
+    let visitor = SingleInnerList { member: None };
+    sfv::Parser::new(text)
+        .parse_list_with_visitor(visitor)
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| "expected exactly one inner list, such as (\"@method\" \"@path\")".to_owned())
+}
+
+fn shape_error(error: sfv::Error, field: &'static str, max: usize, input: bool) -> Error {
+    let reason = error.to_string();
+    if let Some(label) = reason
+        .strip_prefix("label \"")
+        .and_then(|rest| rest.strip_suffix("\" occurs more than once"))
+    {
+        return Error::DuplicateLabel {
+            label: label.to_owned(),
+            field,
+        };
+    }
+    if reason == format!("more than {max} members") {
+        return Error::LimitExceeded {
+            kind: crate::LimitKind::Signatures,
+            actual: max + 1,
+            max,
+        };
+    }
+    if input {
+        Error::MalformedSignatureInput {
+            reason: format!("{field}: {reason}"),
+        }
+    } else {
+        Error::MalformedSignature { reason }
+    }
+}
+
+struct InputDictionary {
+    members: Vec<RawSignatureInput>,
+    max_members: usize,
+}
+
+impl<'de> visitor::DictionaryVisitor<'de> for InputDictionary {
+    type Out = Vec<RawSignatureInput>;
+    type Error = ShapeError;
+
+    fn entry(&mut self, key: &'de KeyRef) -> Result<impl visitor::EntryVisitor<'de>, Self::Error> {
+        let label = key.as_str();
+        if self.members.iter().any(|m| m.label == label) {
+            return Err(ShapeError::DuplicateLabel(label.to_owned()));
+        }
+        if self.members.len() >= self.max_members {
+            return Err(ShapeError::TooManyMembers(self.max_members));
+        }
+        self.members.push(RawSignatureInput {
+            label: label.to_owned(),
+            components: Vec::new(),
+            params: Vec::new(),
+        });
+        Ok(InputEntry(self.members.last_mut()))
+    }
+
+    fn finish(self) -> Result<Self::Out, Self::Error> {
+        Ok(self.members)
+    }
+}
+
+struct InputEntry<'a>(Option<&'a mut RawSignatureInput>);
+
+impl<'de> visitor::EntryVisitor<'de> for InputEntry<'_> {
+    type Error = ShapeError;
+
+    fn item(self) -> Result<impl visitor::ItemVisitor<'de>, Self::Error> {
+        let label = self.0.map(|m| m.label.clone()).unwrap_or_default();
+        Err::<visitor::Ignored, _>(ShapeError::NotInnerList(label))
+    }
+
+    fn inner_list(self) -> Result<impl visitor::InnerListVisitor<'de>, Self::Error> {
+        Ok(self.0.map(InnerListCollector))
+    }
+}
+
+/// Collects the identifiers and parameters of one inner list.
+struct InnerListCollector<'a>(&'a mut RawSignatureInput);
+
+impl<'de> visitor::InnerListVisitor<'de> for InnerListCollector<'_> {
+    type Error = std::convert::Infallible;
+
+    fn item(&mut self) -> Result<impl visitor::ItemVisitor<'de>, Self::Error> {
+        Ok(IdVisitor::new(&mut self.0.components))
+    }
+
+    fn finish(self) -> Result<impl visitor::ParameterVisitor<'de>, Self::Error> {
+        Ok(ParamsCollector(&mut self.0.params))
+    }
+}
+
+/// Collects parameters in order; a repeated key keeps its first position and its last value.
+struct ParamsCollector<'a>(&'a mut Vec<(String, BareItem)>);
+
+impl<'de> visitor::ParameterVisitor<'de> for ParamsCollector<'_> {
+    type Out = ();
+    type Error = std::convert::Infallible;
+
+    fn parameter(&mut self, key: &'de KeyRef, value: BareItemFromInput<'de>) -> Result<(), Self::Error> {
+        let value = BareItem::from(value);
+        match self.0.iter_mut().find(|(name, _)| name == key.as_str()) {
+            Some(slot) => slot.1 = value,
+            None => self.0.push((key.as_str().to_owned(), value)),
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> Result<Self::Out, Self::Error> {
+        Ok(())
+    }
+}
+
+struct SingleInnerList {
+    member: Option<Option<RawSignatureInput>>,
+}
+
+impl<'de> visitor::ListVisitor<'de> for SingleInnerList {
+    type Out = Option<RawSignatureInput>;
+    type Error = ShapeError;
+
+    fn entry(&mut self) -> Result<impl visitor::EntryVisitor<'de>, Self::Error> {
+        if self.member.is_some() {
+            return Err(ShapeError::NotInnerList("(second list member)".to_owned()));
+        }
+        let slot = self.member.insert(Some(RawSignatureInput {
+            label: String::new(),
+            components: Vec::new(),
+            params: Vec::new(),
+        }));
+        Ok(InputEntry(slot.as_mut()))
+    }
+
+    fn finish(self) -> Result<Self::Out, Self::Error> {
+        Ok(self.member.flatten())
+    }
+}
+
+struct SignatureDictionary {
+    members: Vec<(String, Vec<u8>)>,
+    max_members: usize,
+}
+
+impl<'de> visitor::DictionaryVisitor<'de> for SignatureDictionary {
+    type Out = Vec<(String, Vec<u8>)>;
+    type Error = ShapeError;
+
+    fn entry(&mut self, key: &'de KeyRef) -> Result<impl visitor::EntryVisitor<'de>, Self::Error> {
+        let label = key.as_str();
+        if self.members.iter().any(|(l, _)| l == label) {
+            return Err(ShapeError::DuplicateLabel(label.to_owned()));
+        }
+        if self.members.len() >= self.max_members {
+            return Err(ShapeError::TooManyMembers(self.max_members));
+        }
+        self.members.push((label.to_owned(), Vec::new()));
+        Ok(SignatureEntry(self.members.last_mut()))
+    }
+
+    fn finish(self) -> Result<Self::Out, Self::Error> {
+        Ok(self.members)
+    }
+}
+
+struct SignatureEntry<'a>(Option<&'a mut (String, Vec<u8>)>);
+
+impl<'de> visitor::EntryVisitor<'de> for SignatureEntry<'_> {
+    type Error = ShapeError;
+
+    fn item(self) -> Result<impl visitor::ItemVisitor<'de>, Self::Error> {
+        Ok(SignatureItem(self.0))
+    }
+
+    fn inner_list(self) -> Result<impl visitor::InnerListVisitor<'de>, Self::Error> {
+        let label = self.0.map(|m| m.0.clone()).unwrap_or_default();
+        Err::<visitor::Ignored, _>(ShapeError::NotByteSequence(label))
+    }
+}
+
+struct SignatureItem<'a>(Option<&'a mut (String, Vec<u8>)>);
+
+impl<'de> visitor::ItemVisitor<'de> for SignatureItem<'_> {
+    type Out = ();
+    type Error = ShapeError;
+
+    fn bare_item(
+        self,
+        bare_item: BareItemFromInput<'de>,
+    ) -> Result<impl visitor::ParameterVisitor<'de, Out = Self::Out>, Self::Error> {
+        let Some(member) = self.0 else {
+            return Ok(visitor::Ignored);
+        };
+        match bare_item {
+            BareItemFromInput::ByteSequence(bytes) => {
+                member.1 = bytes;
+                Ok(visitor::Ignored)
+            }
+            _ => Err(ShapeError::NotByteSequence(member.0.clone())),
+        }
+    }
+}
