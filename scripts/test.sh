@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Runs every check and test of the workspace: formatting, lints, and the test
-# suites of every crate. CI runs exactly this script (see .ci/run).
+# Runs every check and test of the project: formatting, lints, the Rust test
+# suites, then each stage in scripts/stages/ in name order (Python bindings,
+# interoperability, services the tests need). CI runs exactly this script
+# (see .ci/run).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -9,6 +11,11 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 step() {
     printf '\n==> %s\n' "$*"
 }
+
+step "Debian packages the tests need (redis-server)"
+# shellcheck source=lib/ensure-packages.sh
+source scripts/lib/ensure-packages.sh
+ensure_debian_packages
 
 step "rustfmt"
 cargo fmt --all -- --check
@@ -19,5 +26,13 @@ cargo clippy --workspace --all-features --all-targets -- -D warnings
 step "clippy, default features of the core"
 cargo clippy -p reqsig -- -D warnings
 
-step "tests, all features"
+step "Rust tests, all features"
 cargo test --workspace --all-features
+
+for stage in scripts/stages/*.sh; do
+    [ -e "$stage" ] || continue
+    step "stage $(basename "$stage")"
+    bash "$stage"
+done
+
+step "all checks passed"

@@ -63,6 +63,7 @@ pub struct Signer {
     tag: Option<String>,
     alg_parameter: bool,
     digest: DigestAlgorithm,
+    add_digest: bool,
     extra: Vec<(String, BareItem)>,
     clock: Arc<dyn Clock>,
     field_types: FieldTypes,
@@ -160,6 +161,7 @@ impl Signer {
                 tag: None,
                 alg_parameter: false,
                 digest: DigestAlgorithm::Sha256,
+                add_digest: true,
                 extra: Vec::new(),
                 clock: Arc::new(SystemClock),
                 field_types: FieldTypes::default(),
@@ -354,6 +356,9 @@ impl Signer {
             verify_content_digest(&joined, body)?;
             return Ok(None);
         }
+        if !self.add_digest {
+            return Ok(None);
+        }
         Ok(Some(content_digest(body, self.digest)))
     }
 
@@ -429,6 +434,12 @@ impl SignerBuilder {
     /// Sets the Content-Digest algorithm (default `sha-256`).
     pub fn digest(mut self, algorithm: DigestAlgorithm) -> Self {
         self.signer.digest = algorithm;
+        self
+    }
+
+    /// Never adds a Content-Digest; a covered `content-digest` must then already be in the message.
+    pub fn without_content_digest(mut self) -> Self {
+        self.signer.add_digest = false;
         self
     }
 

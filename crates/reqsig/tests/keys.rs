@@ -540,7 +540,7 @@ fn rfc9421_valid_cases_verify() {
         assert!(result.is_ok(), "case {}: {result:?}", case["name"]);
         verified += 1;
     }
-    // 5 Ed25519 cases and 1 HMAC case in every build; 5 ECDSA and 5 RSA cases with their features.
+    // Every build verifies 5 Ed25519 cases and 1 HMAC case. The features add 5 ECDSA and 5 RSA cases.
     let expected =
         6 + if cfg!(feature = "ecdsa") { 5 } else { 0 } + if cfg!(feature = "rsa") { 5 } else { 0 };
     assert_eq!(verified, expected);
@@ -567,7 +567,7 @@ fn rfc9421_invalid_cases_fail() {
 
 // Round trips with generated keys
 
-/// The algorithms this build can generate keys for.
+/// Lists the algorithms this build can generate keys for.
 fn generated_algorithms() -> Vec<Algorithm> {
     let mut algorithms = vec![Algorithm::Ed25519, Algorithm::HmacSha256];
     if cfg!(feature = "ecdsa") {
@@ -723,6 +723,72 @@ fn load_bad_der_malformed() {
 fn load_empty_malformed() {
     let err = VerifyingKey::load(b"", None).unwrap_err();
     assert!(matches!(err, KeyError::Malformed { .. }), "{err:?}");
+}
+
+#[test]
+fn pem_crlf_loads() {
+    let pem = text(&test_key(ED25519_KEY)["private_pem"]).replace('\n', "\r\n");
+    let key = SigningKey::from_pem(&pem, None).unwrap();
+    assert_eq!(key.algorithm(), Algorithm::Ed25519);
+}
+
+#[test]
+fn spki_der_as_signing_key() {
+    let der = SigningKey::generate(Algorithm::Ed25519)
+        .unwrap()
+        .verifying_key()
+        .to_spki_der()
+        .unwrap();
+    let err = SigningKey::from_der(&der, None).unwrap_err();
+    assert!(
+        matches!(err, KeyError::NotAPrivateKey { format: "DER" }),
+        "{err:?}"
+    );
+}
+
+#[cfg(feature = "ecdsa")]
+#[test]
+fn p256_sec1_der_loads() {
+    let pem = text(&test_key("test-key-ecc-p256")["private_pem"]).to_owned();
+    let base64: String = pem.lines().filter(|line| !line.starts_with("-----")).collect();
+    let der = STANDARD.decode(base64).unwrap();
+    let key = SigningKey::from_der(&der, None).unwrap();
+    assert_eq!(key.algorithm(), Algorithm::EcdsaP256Sha256);
+    let public = VerifyingKey::from_der(&der, None).unwrap();
+    assert_eq!(public, key.verifying_key());
+}
+
+#[cfg(feature = "rsa")]
+#[test]
+fn rsa_jwk_alg_binds_pss() {
+    let mut jwk = test_key("test-key-rsa-pss")["jwk"].clone();
+    jwk["alg"] = Value::from("PS512");
+    let key = VerifyingKey::from_jwk_value(&jwk, None).unwrap();
+    assert_eq!(key.algorithm(), Algorithm::RsaPssSha512);
+}
+
+#[cfg(feature = "rsa")]
+#[test]
+fn rsa_small_modulus_rejected() {
+    // A 1024-bit modulus: the top bit set, odd, otherwise arbitrary.
+    let mut modulus = vec![0xc5u8; 128];
+    modulus[127] = 0xd7;
+    let jwk = serde_json::json!({"kty": "RSA", "n": URL_SAFE_NO_PAD.encode(modulus), "e": "AQAB"});
+    let err = VerifyingKey::from_jwk_value(&jwk, Some(Algorithm::RsaPssSha512)).unwrap_err();
+    assert!(matches!(err, KeyError::InvalidKey { .. }), "{err:?}");
+}
+
+#[test]
+fn jwk_set_alg_binds_members() {
+    let set = serde_json::json!({"keys": [test_key(ED25519_KEY)["jwk"].clone()]});
+    let err = JwkSet::parse(&set.to_string(), Some(Algorithm::HmacSha256)).unwrap_err();
+    let KeyError::JwkSetMember { source, .. } = err else {
+        panic!("{err:?}")
+    };
+    assert!(
+        matches!(*source, KeyError::AlgorithmMismatch { .. }),
+        "{source:?}"
+    );
 }
 
 // Bad input

@@ -61,7 +61,7 @@ pub(crate) fn bind(
     requested: Option<Algorithm>,
 ) -> Result<Algorithm, KeyError> {
     let fitting = key_type.algorithms();
-    // A missing feature is reported first: naming an algorithm would not help.
+    // A missing feature is reported first, because naming an algorithm would not help.
     if !fitting.iter().any(|alg| alg.is_supported()) {
         require_feature(fitting[0])?;
     }

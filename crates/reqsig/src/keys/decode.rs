@@ -24,7 +24,7 @@ pub(crate) enum Encoding<'a> {
 }
 
 /// Recognises PEM, JWK or DER. A bare 32-byte value is not taken for a seed or
-/// a secret, because nothing in it says which it is.
+/// a secret, because its bytes do not show which of the two it is.
 pub(crate) fn detect(bytes: &[u8]) -> Result<Encoding<'_>, KeyError> {
     if let Ok(text) = std::str::from_utf8(bytes) {
         if text.contains("-----BEGIN ") {
@@ -57,7 +57,7 @@ pub(crate) fn verifying_from_pem(text: &str, requested: Option<Algorithm>) -> Re
 
 /// Loads a signing key from PKCS#8, PKCS#1 or SEC1 DER.
 ///
-/// `label` is the PEM label the DER came with, if any; the structure must agree with it.
+/// `label` is the PEM label the DER came with, if any. The structure must agree with it.
 pub(crate) fn signing_from_der(
     der: &[u8],
     requested: Option<Algorithm>,
@@ -163,7 +163,7 @@ fn check_label(label: Option<&'static str>, structure: &DerKey<'_>) -> Result<()
     ))
 }
 
-/// The error for a key type and structure that no enabled backend reads.
+/// Builds the error for a key type and structure that no enabled backend reads.
 ///
 /// `bind` reports a missing feature first, so this is reached only for a
 /// structure that cannot hold the key type.

@@ -14,7 +14,7 @@ pub enum KeyError {
     Malformed {
         /// The format that failed to decode.
         format: &'static str,
-        /// What was wrong with the input.
+        /// The reason the input failed to decode.
         reason: String,
     },
 
@@ -66,7 +66,7 @@ pub enum KeyError {
         "algorithm {requested} does not fit {key}: request the key's own algorithm, or omit the request to use it"
     )]
     AlgorithmMismatch {
-        /// What the key is bound to, for example "an Ed25519 key" or "JWK alg \"RS256\"".
+        /// The key type or JWK `alg` the key is bound to, for example "an Ed25519 key".
         key: String,
         /// The algorithm the caller requested.
         requested: Algorithm,
@@ -113,7 +113,7 @@ pub enum KeyError {
     /// The key decodes but is not a valid key (a point off the curve, inconsistent members, ...).
     #[error("invalid key: {reason}")]
     InvalidKey {
-        /// What is wrong with the key.
+        /// The defect found in the key.
         reason: String,
     },
 
@@ -124,7 +124,7 @@ pub enum KeyError {
         algorithm: Algorithm,
         /// The requested format.
         format: &'static str,
-        /// What to use instead.
+        /// The method or format to use instead.
         hint: &'static str,
     },
 
@@ -135,7 +135,7 @@ pub enum KeyError {
         index: usize,
         /// The member's `kid`, or an empty string when it has none.
         kid: String,
-        /// Why it failed.
+        /// The error that the member's key returned.
         #[source]
         source: Box<KeyError>,
     },

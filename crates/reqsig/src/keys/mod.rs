@@ -11,7 +11,7 @@
 //!    ([`KeyError::AlgorithmRequired`]) and must agree with 1 and 2
 //!    ([`KeyError::AlgorithmMismatch`]).
 //!
-//! ECDSA needs the `ecdsa` feature and RSA verification the `rsa` feature; a
+//! ECDSA needs the `ecdsa` feature and RSA verification the `rsa` feature. A
 //! key for a missing feature returns [`KeyError::Unsupported`]. RSA signing
 //! also needs `rsa-signing`, because the `rsa` crate's private-key operations
 //! leak timing (RUSTSEC-2023-0071, the Marvin attack).
@@ -27,6 +27,7 @@ mod generate;
 mod hmac;
 mod jwk;
 mod jwk_set;
+mod jwk_write;
 mod pem;
 #[cfg(feature = "rsa")]
 mod rsa;

@@ -19,7 +19,7 @@ pub(crate) const LABEL_PKCS1_PUBLIC: &str = "RSA PUBLIC KEY";
 const PRIVATE_LABELS: [&str; 3] = [LABEL_PKCS8, LABEL_PKCS1_PRIVATE, LABEL_SEC1];
 const PUBLIC_LABELS: [&str; 2] = [LABEL_SPKI, LABEL_PKCS1_PUBLIC];
 
-/// Which keys a caller accepts from a PEM document.
+/// The kinds of key a caller accepts from a PEM document.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Accept {
     /// Private keys only, for a signing key.

@@ -184,8 +184,8 @@ mod private {
         let key = private_from_structure(&structure)?;
 
         let computed = private_members(&key);
-        let given = [members.dp, members.dq, members.qi];
-        for ((name, value), expected) in computed.iter().skip(3).zip(given) {
+        let provided = [members.dp, members.dq, members.qi];
+        for ((name, value), expected) in computed.iter().skip(3).zip(provided) {
             let expected = strip_leading_zeros(expected);
             if !bool::from(value.as_slice().ct_eq(expected)) {
                 return Err(KeyError::invalid_key(format!(

@@ -7,7 +7,7 @@ use zeroize::{ZeroizeOnDrop, Zeroizing};
 use super::decode::{self, Encoding};
 use super::hmac::HmacSecret;
 use super::pem::LABEL_PKCS8;
-use super::{KeyError, MessageSigner, VerifyingKey, ed25519, generate, jwk, pem};
+use super::{KeyError, MessageSigner, VerifyingKey, ed25519, generate, jwk, jwk_write, pem};
 use crate::algorithm::Algorithm;
 
 #[cfg(feature = "ecdsa")]
@@ -134,8 +134,8 @@ impl SigningKey {
 
     /// Loads a key file, recognising PEM text, JWK JSON or DER from its content.
     ///
-    /// A bare 32-byte value is not taken for an Ed25519 seed or an HMAC secret;
-    /// use [`SigningKey::from_ed25519_seed`] or [`SigningKey::hmac_sha256`] for those.
+    /// A bare 32-byte value is not taken for an Ed25519 seed or an HMAC secret.
+    /// Use [`SigningKey::from_ed25519_seed`] or [`SigningKey::hmac_sha256`] for those.
     pub fn load(bytes: &[u8], algorithm: Option<Algorithm>) -> Result<SigningKey, KeyError> {
         match decode::detect(bytes)? {
             Encoding::Pem(text) => SigningKey::from_pem(text, algorithm),
@@ -149,14 +149,14 @@ impl SigningKey {
         self.algorithm
     }
 
-    /// Returns the public half. For HMAC it holds the same shared secret.
+    /// Returns the public half. For HMAC it contains the same shared secret.
     pub fn verifying_key(&self) -> VerifyingKey {
         VerifyingKey::from_signing_key(self)
     }
 
     /// Signs `message` (a signature base) with the key's algorithm.
     ///
-    /// ECDSA signatures are the fixed-size `r || s` form; RSASSA-PSS uses
+    /// ECDSA signatures are the fixed-size `r || s` form. RSASSA-PSS uses
     /// SHA-512, MGF1 with SHA-512 and a 64-byte salt (RFC 9421 section 3.3).
     pub fn sign(&self, message: &[u8]) -> Result<Vec<u8>, KeyError> {
         match &self.key {
@@ -198,7 +198,7 @@ impl SigningKey {
     /// The result contains the private key (or, for HMAC, the secret): store it
     /// like the key itself and never publish it.
     pub fn to_jwk(&self, kid: Option<&str>) -> Zeroizing<String> {
-        jwk::private_jwk(self, kid)
+        jwk_write::private_jwk(self, kid)
     }
 
     /// Returns the RFC 7638 SHA-256 thumbprint of the public key, base64url

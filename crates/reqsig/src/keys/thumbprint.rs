@@ -6,7 +6,7 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use super::VerifyingKey;
-use super::jwk::public_members;
+use super::jwk_write::public_members;
 use super::verifying::PublicKey;
 
 /// RFC 7638 SHA-256 thumbprints of the public keys of RFC 9421 Appendix B.1:
@@ -23,7 +23,7 @@ const RFC9421_TEST_KEY_THUMBPRINTS: [&str; 4] = [
 const RFC9421_TEST_SHARED_SECRET: &str =
     "uzvJfB4u3N0Jy4T7NZ75MDVcr8zSTInedJtkgcu46YW4XByzNJjxBdtjUkdJPBtbmHhIDi6pcl8jsasjlTMtDQ==";
 
-/// Computes the RFC 7638 SHA-256 thumbprint, base64url without padding; `None` for HMAC.
+/// Computes the RFC 7638 SHA-256 thumbprint, base64url without padding, or `None` for HMAC.
 pub(crate) fn thumbprint(key: &VerifyingKey) -> Option<String> {
     let members = public_members(key)?;
     // RFC 7638 section 3: the required members in lexicographic order, no

@@ -8,7 +8,7 @@ use super::decode::{self, Encoding};
 use super::hmac::HmacSecret;
 use super::pem::LABEL_SPKI;
 use super::signing::PrivateKey;
-use super::{KeyError, SigningKey, ed25519, jwk, pem, thumbprint};
+use super::{KeyError, SigningKey, ed25519, jwk, jwk_write, pem, thumbprint};
 use crate::algorithm::Algorithm;
 
 #[cfg(feature = "ecdsa")]
@@ -18,9 +18,9 @@ use super::rsa;
 
 /// A public key, or for HMAC the shared secret, bound to exactly one [`Algorithm`].
 ///
-/// An HMAC key holds the secret: it is zeroized on drop, compared in constant
-/// time and redacted from `Debug`, and [`VerifyingKey::to_jwk`] refuses to
-/// write it.
+/// An HMAC key contains the secret. It is zeroized on drop, compared in
+/// constant time and redacted from `Debug`, and [`VerifyingKey::to_jwk`]
+/// rejects writing it.
 ///
 /// ```
 /// use reqsig::Algorithm;
@@ -181,16 +181,16 @@ impl VerifyingKey {
     /// Encodes the key as a public JWK with `alg` and, when given, `kid`.
     ///
     /// An HMAC key returns [`KeyError::NoEncoding`], so a secret is never
-    /// published by accident; use [`VerifyingKey::to_secret_jwk`] for it.
+    /// published by accident. Use [`VerifyingKey::to_secret_jwk`] for it.
     pub fn to_jwk(&self, kid: Option<&str>) -> Result<String, KeyError> {
-        jwk::public_jwk(self, kid)
+        jwk_write::public_jwk(self, kid)
     }
 
     /// Encodes an HMAC key as an `oct` JWK that contains the shared secret.
     ///
-    /// Public-key algorithms return [`KeyError::NoEncoding`]; use [`VerifyingKey::to_jwk`].
+    /// Public-key algorithms return [`KeyError::NoEncoding`]. Use [`VerifyingKey::to_jwk`] for them.
     pub fn to_secret_jwk(&self, kid: Option<&str>) -> Result<Zeroizing<String>, KeyError> {
-        jwk::secret_jwk(self, kid)
+        jwk_write::secret_jwk(self, kid)
     }
 
     /// Returns the RFC 7638 SHA-256 thumbprint, base64url without padding, or
@@ -207,7 +207,7 @@ impl VerifyingKey {
 }
 
 impl PartialEq for VerifyingKey {
-    /// Compares algorithm and key material; HMAC secrets in constant time.
+    /// Compares algorithm and key material, and HMAC secrets in constant time.
     fn eq(&self, other: &VerifyingKey) -> bool {
         if self.algorithm != other.algorithm {
             return false;

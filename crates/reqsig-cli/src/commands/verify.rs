@@ -1,0 +1,185 @@
+//! `reqsig verify`: check a message's signature and report what it covers.
+
+use std::collections::HashMap;
+use std::process::ExitCode;
+
+use reqsig::message::{MessageView, ToMessageView};
+use reqsig::{
+    Error, Limits, Policy, Selection, SignatureParams, Verified, Verifier, VerifyingKey, signature_base,
+};
+use serde_json::json;
+
+use super::{common, explain};
+use crate::cli::VerifyArgs;
+use crate::error::{CliError, CliResult};
+use crate::input::{read_file, read_message};
+use crate::keyfile::{load_key_set, load_verifying_key};
+
+pub fn run(args: VerifyArgs) -> CliResult {
+    let keys = load_keys(&args)?;
+    let message = read_message(args.file.as_deref())?;
+    let request = args
+        .request
+        .as_deref()
+        .map(|path| read_message(Some(path)))
+        .transpose()?;
+    let context = common::context(&args.message);
+    let field_types = common::field_types(&args.message)?;
+
+    let mut policy = Policy::default();
+    if let Some(max_age) = args.max_age {
+        policy.max_age = Some(max_age);
+    }
+    if let Some(required) = &args.require {
+        policy = policy.require_only(common::components(required, "--require")?);
+    }
+    let selection = match (&args.label, &args.tag) {
+        (Some(label), _) => Selection::Label(label.clone()),
+        (None, Some(tag)) => Selection::Tag(tag.clone()),
+        (None, None) => Selection::Any,
+    };
+    let verifier = Verifier::new(policy)
+        .select(selection.clone())
+        .clock(common::clock(args.now))
+        .field_types(field_types.clone())
+        .target_context(context.clone());
+
+    let view = message.to_view(&context).map_err(CliError::input)?;
+    let request_view = request
+        .as_ref()
+        .map(|r| r.to_view(&context))
+        .transpose()
+        .map_err(CliError::input)?;
+    let result = verifier.verify(&view, request_view.as_ref(), &keys);
+
+    if args.explain {
+        let expected = args.expected_base.as_deref().map(read_file).transpose()?;
+        print_explanation(
+            &view,
+            request_view.as_ref(),
+            &selection,
+            &field_types,
+            expected.as_deref(),
+        );
+    }
+    match result {
+        Ok(verified) => {
+            print_verified(&verified, args.json);
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(error) => {
+            if args.json {
+                println!(
+                    "{}",
+                    json!({"valid": false, "error": error.code(), "message": error.to_string()})
+                );
+                return Ok(ExitCode::from(1));
+            }
+            Err(CliError::check(format!(
+                "verification failed ({}): {error}",
+                error.code()
+            )))
+        }
+    }
+}
+
+fn load_keys(args: &VerifyArgs) -> Result<HashMap<String, VerifyingKey>, CliError> {
+    match (&args.key, &args.keyid, &args.keys) {
+        (Some(path), Some(keyid), None) => {
+            let key = load_verifying_key(path, args.message.alg)?;
+            Ok(HashMap::from([(keyid.clone(), key)]))
+        }
+        (None, None, Some(path)) => load_key_set(path, args.message.alg),
+        _ => Err(CliError::input(
+            "give either --key FILE --keyid ID, or --keys FILE",
+        )),
+    }
+}
+
+fn print_verified(verified: &Verified, as_json: bool) {
+    let components: Vec<String> = verified.components().iter().map(ToString::to_string).collect();
+    if as_json {
+        println!(
+            "{}",
+            json!({
+                "valid": true,
+                "label": verified.label,
+                "keyid": verified.keyid,
+                "algorithm": verified.algorithm.name(),
+                "components": components,
+                "created": verified.created(),
+                "expires": verified.expires(),
+                "nonce": verified.nonce(),
+                "tag": verified.tag(),
+                "digest_checked": verified.digest_checked,
+            })
+        );
+        return;
+    }
+    println!("signature {} verified", verified.label);
+    println!("  key id:     {}", verified.keyid);
+    println!("  algorithm:  {}", verified.algorithm);
+    println!("  components: {}", components.join(" "));
+    println!(
+        "  created:    {}",
+        verified.created().map_or("-".to_owned(), |t| t.to_string())
+    );
+    println!(
+        "  expires:    {}",
+        verified.expires().map_or("-".to_owned(), |t| t.to_string())
+    );
+    if let Some(tag) = verified.tag() {
+        println!("  tag:        {tag}");
+    }
+    if verified.digest_checked {
+        println!("  content-digest matches the body");
+    }
+}
+
+/// Prints the base the verifier rebuilds for the selected signature.
+fn print_explanation(
+    view: &MessageView<'_>,
+    request: Option<&MessageView<'_>>,
+    selection: &Selection,
+    field_types: &reqsig::components::FieldTypes,
+    expected: Option<&[u8]>,
+) {
+    let joined: Vec<u8> = view
+        .header_values("signature-input")
+        .collect::<Vec<_>>()
+        .join(&b", "[..]);
+    let members = match SignatureParams::parse_signature_input(&joined) {
+        Ok(members) if !members.is_empty() => members,
+        Ok(_) => {
+            eprintln!("explain: the message has no Signature-Input");
+            return;
+        }
+        Err(error) => {
+            eprintln!("explain: {error}");
+            return;
+        }
+    };
+    let chosen = members.iter().find(|(label, params)| match selection {
+        Selection::Label(wanted) => label == wanted,
+        Selection::Tag(tag) => params.tag() == Some(tag.as_str()),
+        Selection::Any | Selection::All => true,
+    });
+    let Some((label, params)) = chosen else {
+        eprintln!("explain: no signature matches the selected label or tag");
+        return;
+    };
+    match signature_base(view, request, params, field_types, &Limits::default()) {
+        Ok(base) => {
+            eprintln!("signature base of {label} as rebuilt by the verifier:");
+            match expected {
+                Some(expected) => eprint!("{}", explain::diff(expected, base.as_bytes())),
+                None => eprint!("{}", explain::numbered(base.as_bytes())),
+            }
+        }
+        Err(error) => eprintln!("explain: no signature base for {label}: {}", describe(&error)),
+    }
+}
+
+fn describe(error: &Error) -> String {
+    format!("{} ({})", error, error.code())
+}
