@@ -19,6 +19,8 @@ use crate::cli::{Cli, Command};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Every reqwest client in this process (send, serve, demo) uses rustls with ring.
+    reqsig_reqwest::install_tls_provider();
     let result = match cli.command {
         Command::Keygen(args) => commands::keygen::run(args),
         Command::Sign(args) => commands::sign::run(args),

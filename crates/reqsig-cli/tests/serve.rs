@@ -115,6 +115,7 @@ async fn serve_forwards_with_identity_headers() {
         .body(b"two coffees".to_vec())
         .unwrap();
     signer.sign_request(&mut request).unwrap();
+    reqsig_reqwest::install_tls_provider();
     let client = reqwest::Client::new();
     let response = client
         .execute(reqwest::Request::try_from(request).unwrap())
@@ -210,6 +211,7 @@ async fn serve_without_upstream_answers_identity() {
         .body(Vec::new())
         .unwrap();
     signer.sign_request(&mut request).unwrap();
+    reqsig_reqwest::install_tls_provider();
     let response = reqwest::Client::new()
         .execute(reqwest::Request::try_from(request).unwrap())
         .await

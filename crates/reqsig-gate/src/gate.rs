@@ -416,7 +416,10 @@ impl Gate {
             rejection.key_id = known_key;
             return self.reject(rejection, parts);
         }
-        let code = error.code();
+        let code = match &error {
+            Error::KeyRejected { reason, .. } => key_rejection_code(reason),
+            _ => error.code(),
+        };
         let status = match &error {
             Error::LimitExceeded {
                 kind: reqsig::LimitKind::HeaderBytes | reqsig::LimitKind::FieldLines,
@@ -651,6 +654,17 @@ fn signature_key_id(view: &MessageView<'_>) -> Option<String> {
     members
         .iter()
         .find_map(|(_, params)| params.keyid().map(str::to_owned))
+}
+
+/// Gives each reason a key is refused its own counter code.
+fn key_rejection_code(reason: &str) -> &'static str {
+    match reason {
+        "revoked" => "key_revoked",
+        "expired" => "key_expired",
+        "not yet valid" => "key_not_yet_valid",
+        reason if reason.contains("RFC 9421 test key") => "test_key_refused",
+        _ => "key_rejected",
+    }
 }
 
 fn ceil_seconds(wait: Duration) -> u64 {

@@ -29,6 +29,8 @@
 
 mod challenge;
 mod gate;
+#[cfg(feature = "jwks")]
+mod jwks;
 mod record;
 mod registry_file;
 mod rejection;
@@ -42,6 +44,8 @@ mod timestamp;
 mod usage;
 
 pub use gate::{Admission, DEFAULT_REPLAY_CAPACITY, Gate, GateBuilder, Identity, Pending};
+#[cfg(feature = "jwks")]
+pub use jwks::{JwksClient, JwksSource};
 pub use record::{KeyRecord, KeyStatus, RateLimit, RecordKey};
 pub use registry_file::{
     KeyEntry, REGISTRY_VERSION, RateLimitEntry, RegistryDocument, RegistryError, RegistryFile, ScopeEntry,
@@ -54,3 +58,16 @@ pub use source::{BoxFuture, KeySource, MemoryRegistry, SourceUnavailable};
 pub use throttle::ConcurrencyPermit;
 pub use timestamp::{Timestamp, parse_timestamp};
 pub use usage::{KeyUsage, Usage, UsageSnapshot};
+
+/// Installs rustls's `ring` crypto provider as the process default, unless
+/// one is installed already; the JWKS client needs one.
+#[cfg(feature = "jwks")]
+pub fn install_tls_provider() {
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        #[allow(
+            deprecated,
+            reason = "ring lacks post-quantum key exchange, but builds without aws-lc's C toolchain; TLS 1.2 and 1.3 stay secure"
+        )]
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
+}

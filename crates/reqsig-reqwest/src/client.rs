@@ -61,6 +61,7 @@ impl SignedClient {
         builder: reqwest::ClientBuilder,
         config: impl Into<SigningConfig>,
     ) -> Result<SignedClient, Error> {
+        crate::install_tls_provider();
         let client = builder.redirect(reqwest::redirect::Policy::none()).build()?;
         Ok(SignedClient {
             client,

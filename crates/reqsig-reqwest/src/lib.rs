@@ -90,6 +90,7 @@ mod outgoing;
 mod redirect;
 mod response;
 mod sign;
+mod tls;
 
 pub use challenge::{Challenge, ChallengeSigner};
 pub use client::{RequestBuilder, SignedClient};
@@ -98,3 +99,4 @@ pub use error::{ChallengeError, Error, RedirectError};
 pub use middleware::SigningMiddleware;
 pub use redirect::RedirectPolicy;
 pub use response::{RESPONSE_TAG, ResponseVerification};
+pub use tls::install_tls_provider;

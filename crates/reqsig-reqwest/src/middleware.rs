@@ -59,6 +59,7 @@ impl SigningMiddleware {
     /// Returns a reqwest client builder that does not follow redirects, for
     /// the client beneath this middleware.
     pub fn client_builder() -> reqwest::ClientBuilder {
+        crate::install_tls_provider();
         reqwest::Client::builder().redirect(reqwest::redirect::Policy::none())
     }
 

@@ -110,7 +110,7 @@ async fn bad_signatures_hidden_behind_one_code() {
 
     let usage = server.layer.usage();
     assert_eq!(usage.keys["k1"].rejected["invalid_signature"], 1);
-    assert_eq!(usage.keys["k-revoked"].rejected["key_rejected"], 1);
+    assert_eq!(usage.keys["k-revoked"].rejected["key_revoked"], 1);
     assert_eq!(usage.unattributed["unknown_key"], 1);
 }
 
@@ -425,7 +425,7 @@ async fn rotation_accepts_both_keys_until_old_expires() {
             .status,
         200
     );
-    assert_eq!(server.layer.usage().keys["k-2025"].rejected["key_rejected"], 1);
+    assert_eq!(server.layer.usage().keys["k-2025"].rejected["key_expired"], 1);
 }
 
 #[tokio::test]
@@ -538,7 +538,7 @@ async fn test_keys_refused_by_default() {
         401
     );
     assert_eq!(
-        server.layer.usage().keys["test-key-ed25519"].rejected["key_rejected"],
+        server.layer.usage().keys["test-key-ed25519"].rejected["test_key_refused"],
         1
     );
 

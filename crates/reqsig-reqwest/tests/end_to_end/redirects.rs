@@ -187,6 +187,7 @@ async fn policy_none_returns_redirect() {
 async fn client_following_redirects_is_detected() {
     let keys = Keys::new();
     let server = keys.server(ServerOptions::default()).await;
+    reqsig_reqwest::install_tls_provider();
     let client = reqwest_middleware::ClientBuilder::new(reqwest::Client::new())
         .with(SigningMiddleware::new(keys.signer()))
         .build();

@@ -118,6 +118,7 @@ impl Reply {
 
 /// Sends a request as is.
 pub async fn send(request: http::Request<Vec<u8>>) -> Reply {
+    reqsig_reqwest::install_tls_provider();
     let client = reqwest::Client::new();
     let request = reqwest::Request::try_from(request).expect("convert request");
     let response = client.execute(request).await.expect("send request");
