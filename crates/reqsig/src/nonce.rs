@@ -1,17 +1,68 @@
 //! Random nonces for the `nonce` signature parameter.
 
+use std::cell::RefCell;
+
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use crate::Error;
 use crate::keys::KeyError;
 
+/// Bytes of operating-system randomness fetched at once, for 16 nonces.
+const BUFFER_BYTES: usize = 256;
+
+/// Random bytes from the operating system, handed out 16 at a time, and the
+/// process id they were fetched in.
+struct RandomBuffer {
+    bytes: [u8; BUFFER_BYTES],
+    used: usize,
+    process: u32,
+}
+
+thread_local! {
+    static BUFFER: RefCell<RandomBuffer> = const {
+        RefCell::new(RandomBuffer { bytes: [0; BUFFER_BYTES], used: BUFFER_BYTES, process: 0 })
+    };
+}
+
 /// Returns 128 random bits from the operating system, base64url-encoded without padding.
+///
+/// The bits are read from the operating system 256 bytes at a time and
+/// handed out once each. A child process made by `fork` refills its buffer
+/// first, so parent and child never send the same nonce.
 ///
 /// # Errors
 /// [`Error::Key`] when the operating system's random source fails.
 pub fn random_nonce() -> Result<String, Error> {
-    let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).map_err(|e| KeyError::RandomUnavailable(e.to_string()))?;
-    Ok(URL_SAFE_NO_PAD.encode(bytes))
+    let mut nonce = [0u8; 16];
+    BUFFER.with(|buffer| {
+        let mut buffer = buffer.borrow_mut();
+        let process = std::process::id();
+        if buffer.used + nonce.len() > BUFFER_BYTES || buffer.process != process {
+            getrandom::fill(&mut buffer.bytes).map_err(|e| KeyError::RandomUnavailable(e.to_string()))?;
+            buffer.used = 0;
+            buffer.process = process;
+        }
+        let start = buffer.used;
+        nonce.copy_from_slice(&buffer.bytes[start..start + 16]);
+        // Handed-out bytes are wiped, so they are never handed out twice.
+        buffer.bytes[start..start + 16].fill(0);
+        buffer.used += 16;
+        Ok::<(), Error>(())
+    })?;
+    Ok(URL_SAFE_NO_PAD.encode(nonce))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::random_nonce;
+
+    #[test]
+    fn nonces_unique_across_refills() {
+        let nonces: HashSet<String> = (0..100).map(|_| random_nonce().unwrap()).collect();
+        assert_eq!(nonces.len(), 100);
+        assert!(nonces.iter().all(|n| n.len() == 22));
+    }
 }

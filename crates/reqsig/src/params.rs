@@ -303,6 +303,30 @@ impl SignatureParams {
 const KNOWN: [&str; 6] = ["created", "expires", "nonce", "alg", "keyid", "tag"];
 
 fn write_parameter(out: &mut String, name: &str, value: &BareItem) {
+    // Names were validated as keys and strings as sf-strings when they were
+    // set or parsed, so the common types are written directly.
+    match value {
+        BareItem::Integer(integer) => {
+            out.push(';');
+            out.push_str(name);
+            out.push('=');
+            write_integer(out, i64::from(*integer));
+            return;
+        }
+        BareItem::String(string) => {
+            out.push(';');
+            out.push_str(name);
+            out.push('=');
+            crate::components::identifier::write_sf_string(out, string.as_str());
+            return;
+        }
+        BareItem::Boolean(true) => {
+            out.push(';');
+            out.push_str(name);
+            return;
+        }
+        _ => {}
+    }
     let Ok(key) = KeyRef::from_str(name) else {
         return;
     };
@@ -313,6 +337,27 @@ fn write_parameter(out: &mut String, name: &str, value: &BareItem) {
         .finish();
     // The scratch buffer is "0;name=value"; only the parameter part is wanted.
     out.push_str(&scratch[1..]);
+}
+
+/// Appends an integer in decimal without going through `core::fmt`.
+fn write_integer(out: &mut String, value: i64) {
+    let mut digits = [0u8; 20];
+    let mut position = digits.len();
+    let mut rest = value.unsigned_abs();
+    loop {
+        position -= 1;
+        digits[position] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    if value < 0 {
+        out.push('-');
+    }
+    for digit in &digits[position..] {
+        out.push(char::from(*digit));
+    }
 }
 
 fn string_item(name: &str, text: &str) -> Result<BareItem, Error> {

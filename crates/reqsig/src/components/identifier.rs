@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use sfv::{BareItemFromInput, KeyRef, StringRef, visitor};
+use sfv::{BareItemFromInput, KeyRef, visitor};
 
 use super::Derived;
 use crate::Error;
@@ -219,66 +219,73 @@ impl ComponentId {
     }
 
     /// Serializes the identifier into `out` (the inner-list item form).
+    ///
+    /// The name is a validated lowercase token or a derived name, so it needs
+    /// no escaping; `key` and `name` values are escaped as sf-strings.
     pub(crate) fn write_to(&self, out: &mut String) {
-        let mut params = sfv::ItemSerializer::with_buffer(out).bare_item(string_ref(&self.name));
+        out.push('"');
+        out.push_str(&self.name);
+        out.push('"');
         for param in &self.order {
-            params = match param {
-                Param::Sf => params.parameter(sfv::key_ref("sf"), true),
-                Param::Bs => params.parameter(sfv::key_ref("bs"), true),
-                Param::Req => params.parameter(sfv::key_ref("req"), true),
-                Param::Tr => params.parameter(sfv::key_ref("tr"), true),
+            match param {
+                Param::Sf => out.push_str(";sf"),
+                Param::Bs => out.push_str(";bs"),
+                Param::Req => out.push_str(";req"),
+                Param::Tr => out.push_str(";tr"),
                 Param::Key => {
-                    params.parameter(sfv::key_ref("key"), string_ref(self.key.as_deref().unwrap_or("")))
+                    out.push_str(";key=");
+                    write_sf_string(out, self.key.as_deref().unwrap_or(""));
                 }
-                Param::Name => params.parameter(
-                    sfv::key_ref("name"),
-                    string_ref(self.param_name.as_deref().unwrap_or("")),
-                ),
-            };
+                Param::Name => {
+                    out.push_str(";name=");
+                    write_sf_string(out, self.param_name.as_deref().unwrap_or(""));
+                }
+            }
         }
-        let _ = params.finish();
     }
 
-    fn validate(self, text: &dyn fmt::Display) -> Result<ComponentId, Error> {
-        let component = text.to_string();
+    fn validate(self) -> Result<ComponentId, Error> {
+        let component = || self.to_string();
         if self.name.starts_with('@') {
             if self.name == "@signature-params" {
                 return Err(Error::invalid_component(
-                    component,
+                    component(),
                     "@signature-params cannot be a covered component",
                 ));
             }
             if self.derived.is_none() {
-                return Err(Error::UnknownDerivedComponent { component });
+                return Err(Error::UnknownDerivedComponent {
+                    component: component(),
+                });
             }
             if self.sf || self.bs || self.tr || self.key.is_some() {
                 return Err(Error::invalid_component(
-                    component,
+                    component(),
                     "sf, bs, tr and key apply to fields, not to derived components",
                 ));
             }
             if (self.derived == Some(Derived::QueryParam)) != self.param_name.is_some() {
                 return Err(Error::invalid_component(
-                    component,
+                    component(),
                     "the name parameter is required on @query-param and allowed nowhere else",
                 ));
             }
         } else {
             if self.name.is_empty() || !self.name.bytes().all(|b| is_tchar(b) && !b.is_ascii_uppercase()) {
                 return Err(Error::invalid_component(
-                    component,
+                    component(),
                     "a field name must be a lowercase token",
                 ));
             }
             if self.param_name.is_some() {
                 return Err(Error::invalid_component(
-                    component,
+                    component(),
                     "the name parameter applies only to @query-param",
                 ));
             }
             if self.bs && (self.sf || self.key.is_some()) {
                 return Err(Error::invalid_component(
-                    component,
+                    component(),
                     "bs cannot be combined with sf or key",
                 ));
             }
@@ -303,9 +310,21 @@ impl fmt::Display for ComponentId {
     }
 }
 
-/// Rejects a list that names one component twice.
+/// Rejects a list that names one component twice, or a `key` or `name`
+/// parameter that an sf-string cannot hold (RFC 9651 allows printable ASCII).
 pub(crate) fn check_unique(ids: &[ComponentId]) -> Result<(), Error> {
     for (i, id) in ids.iter().enumerate() {
+        for value in [id.key.as_deref(), id.param_name.as_deref()]
+            .into_iter()
+            .flatten()
+        {
+            if !value.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+                return Err(Error::invalid_component(
+                    format!("{:?}", id.name),
+                    format!("the parameter value {value:?} has characters outside printable ASCII"),
+                ));
+            }
+        }
         if ids[..i].iter().any(|earlier| earlier == id) {
             return Err(Error::DuplicateComponent {
                 component: id.to_string(),
@@ -315,11 +334,18 @@ pub(crate) fn check_unique(ids: &[ComponentId]) -> Result<(), Error> {
     Ok(())
 }
 
-fn string_ref(text: &str) -> &StringRef {
-    // Component names and parameter values come from validated structured
-    // strings or from field names, which are tokens; a value that is not a
-    // valid string serializes as empty, and validation rejects it earlier.
-    StringRef::from_str(text).unwrap_or_else(|_| sfv::string_ref(""))
+/// Writes an sf-string (RFC 9651 section 4.1.6): quoted, with `"` and `\\`
+/// escaped. Callers pass text that came from a parsed sf-string or a
+/// validated name, so it holds only printable ASCII.
+pub(crate) fn write_sf_string(out: &mut String, text: &str) {
+    out.push('"');
+    for c in text.chars() {
+        if c == '"' || c == '\\' {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('"');
 }
 
 pub(crate) fn is_tchar(b: u8) -> bool {
@@ -427,10 +453,7 @@ impl<'de> visitor::ParameterVisitor<'de> for IdVisitor<'_> {
 
     fn finish(self) -> Result<Self::Out, Self::Error> {
         let result = match (self.id, self.error) {
-            (Some(id), None) => {
-                let text = id.to_string();
-                id.validate(&text)
-            }
+            (Some(id), None) => id.validate(),
             (Some(id), Some(error)) => Err(Error::invalid_component(id.to_string(), error)),
             (None, error) => Err(Error::invalid_component(
                 "(not a string)",
