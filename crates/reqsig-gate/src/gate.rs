@@ -27,7 +27,7 @@ use crate::usage::{Usage, UsageSnapshot};
 /// The default capacity of the in-memory replay store.
 pub const DEFAULT_REPLAY_CAPACITY: usize = 1_000_000;
 
-/// Who signed an accepted request, handed to the application.
+/// The signer of an accepted request, handed to the application.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Identity {
     /// The client the key belongs to.
@@ -83,7 +83,7 @@ impl Pending {
 ///
 /// Framework adapters (the tower layer, the Python ASGI and WSGI middleware)
 /// call [`Gate::check`] with the request head, buffer the body when
-/// [`Pending::needs_body`] says so, and call [`Gate::complete`].
+/// [`Pending::needs_body`] returns true, and call [`Gate::complete`].
 ///
 /// ```
 /// use std::sync::Arc;
@@ -484,7 +484,7 @@ impl Gate {
         rejection
     }
 
-    /// The `Accept-Signature` value for a request, cached by whether it has a body.
+    /// Builds the `Accept-Signature` value for a request, with or without a body.
     fn challenge(&self, view: &MessageView<'_>) -> String {
         let policy = self.inner.verifier.policy();
         accept_signature_for(policy, view.has_body())
@@ -641,7 +641,7 @@ fn identity_of(client_id: &str, verified: Verified) -> Identity {
     }
 }
 
-/// The key id named by the message's first signature, for logs and counters.
+/// Returns the key id named by the message's first signature, for logs and counters.
 fn signature_key_id(view: &MessageView<'_>) -> Option<String> {
     let joined: Vec<u8> = view
         .header_values("signature-input")

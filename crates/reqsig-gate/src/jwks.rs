@@ -15,7 +15,7 @@ use crate::source::{BoxFuture, KeySource, SourceUnavailable};
 /// The largest JWK Set document fetched, in bytes.
 const MAX_DOCUMENT_BYTES: usize = 1024 * 1024;
 
-/// What every key of one JWKS URL gets: its client, scopes and limits.
+/// The client, scopes and limits that every key of one JWKS URL gets.
 #[derive(Clone, Debug)]
 pub struct JwksClient {
     /// The client the keys belong to.
@@ -109,7 +109,7 @@ impl JwksSource {
         self.cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Decides from the cache alone: `Some` answers the lookup, `None` means fetch first.
+    /// Looks the key up in the cache alone: `Some` is the result, `None` means fetch first.
     fn answer_from_cache(&self, key_id: &str) -> Option<Result<Option<Arc<KeyRecord>>, SourceUnavailable>> {
         let cache = self.cache();
         let fresh = cache.fetched_at.is_some_and(|at| at.elapsed() < self.ttl);

@@ -103,13 +103,13 @@ fn is_false(value: &bool) -> bool {
     !*value
 }
 
-/// Why a registry file could not be loaded. The message names the file, the key and the field.
+/// A failure to load a registry file. The message names the file, the key and the field.
 #[derive(Debug, thiserror::Error)]
 #[error("registry {path}: {reason}")]
 pub struct RegistryError {
     /// The file.
     pub path: String,
-    /// What is wrong.
+    /// The problem found.
     pub reason: String,
 }
 

@@ -1,4 +1,4 @@
-//! Rejections: the status, stable code and headers a server answers with.
+//! Rejections: the status, stable code and headers of a server's refusal.
 
 use std::fmt;
 

@@ -1,4 +1,4 @@
-//! Where the gate finds key records: memory, a registry file, or elsewhere.
+//! Key sources: the places the gate finds key records (memory, a registry file, or elsewhere).
 
 use std::collections::HashMap;
 use std::future::Future;

@@ -51,7 +51,7 @@ impl LimitKind {
     }
 }
 
-/// Why signing, verifying or a digest check failed.
+/// The reason signing, verifying or a digest check failed.
 ///
 /// The variants follow the steps of RFC 9421 section 3.2, so a caller can
 /// tell a malformed header from a bad signature or a policy rejection.

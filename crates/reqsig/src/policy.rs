@@ -1,4 +1,4 @@
-//! What a verifier requires of a signature beyond a valid cryptographic check.
+//! Verification policy: the requirements on a signature beyond a valid cryptographic check.
 
 use crate::components::{ComponentId, Derived};
 use crate::{Algorithm, Limits};

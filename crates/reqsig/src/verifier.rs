@@ -14,7 +14,7 @@ use crate::policy::Requirement;
 use crate::signature_fields::{RawSignatureInput, parse_input_dictionary, parse_signature_dictionary};
 use crate::{Algorithm, Error, KeyResolver, LimitKind, Policy, SignatureParams, signature_base};
 
-/// Which of a message's signatures must verify.
+/// The signatures of a message that must verify.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum Selection {
     /// The first signature, in message order, that passes the whole policy (the default).

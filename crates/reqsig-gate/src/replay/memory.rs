@@ -18,7 +18,7 @@ const BUCKETS: u64 = 16;
 /// Nonces are kept as 128-bit keyed hashes of (key id, nonce), with a key
 /// chosen at random when the store is created. They are grouped into time
 /// buckets; a bucket is dropped as a whole once every nonce in it is past its
-/// retention. When the store holds `capacity` unexpired nonces it rejects new
+/// retention. When the store contains `capacity` unexpired nonces it rejects new
 /// ones with [`StoreError::Full`] instead of forgetting unexpired ones, which
 /// would let their replays through.
 ///
@@ -71,7 +71,7 @@ impl Hasher for IdentityHasher {
 }
 
 impl MemoryReplayStore {
-    /// Creates a store that holds at most `capacity` unexpired nonces.
+    /// Creates a store that keeps at most `capacity` unexpired nonces.
     pub fn new(capacity: usize) -> MemoryReplayStore {
         MemoryReplayStore {
             capacity,
@@ -93,12 +93,13 @@ impl MemoryReplayStore {
         self.lock().len
     }
 
-    /// Reports whether the store holds no nonce.
+    /// Reports whether the store is empty.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
-    /// The synchronous form of [`ReplayStore::check_and_remember`].
+    /// Records the nonce or reports a replay, without a future: the synchronous form of
+    /// [`ReplayStore::check_and_remember`].
     ///
     /// # Errors
     /// [`StoreError::Full`] at capacity.

@@ -22,7 +22,7 @@ pub enum Freshness {
     Replayed,
 }
 
-/// Why a store could not answer. The gate rejects the request with 503
+/// The failure of a store that could not decide. The gate rejects the request with 503
 /// (fail closed), because accepting it could accept a replay.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum StoreError {
@@ -32,7 +32,7 @@ pub enum StoreError {
         /// The configured capacity.
         capacity: usize,
     },
-    /// The backing service did not answer.
+    /// The backing service did not respond.
     #[error("the replay store is unavailable: {0}")]
     Unavailable(String),
 }

@@ -50,7 +50,7 @@ impl fmt::Display for Scheme {
     }
 }
 
-/// What a server knows about how requests reach it, used to build the target URI.
+/// The scheme and authority that requests reach a server with, used to build the target URI.
 ///
 /// A request in origin form (`GET /path`) does not carry its scheme, and behind
 /// a TLS-terminating proxy the Host header may not be the authority the client
