@@ -58,7 +58,7 @@ pub struct KeygenArgs {
     #[arg(long, value_enum, default_value = "pem")]
     pub format: KeyFormat,
     /// The key id (default: the RFC 7638 thumbprint; a random id for HMAC keys).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub keyid: Option<String>,
     /// Overwrite existing files.
     #[arg(long)]
@@ -95,10 +95,10 @@ pub struct ParamOptions {
     #[arg(long)]
     pub expires_in: Option<u64>,
     /// `nonce`: a value, `random` (128 random bits) or `none`.
-    #[arg(long, default_value = "random")]
+    #[arg(long, default_value = "random", allow_hyphen_values = true)]
     pub nonce: String,
     /// `tag`.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub tag: Option<String>,
     /// The signature label.
     #[arg(long, default_value = "sig1")]
@@ -114,7 +114,7 @@ pub struct SignArgs {
     #[arg(long)]
     pub key: PathBuf,
     /// The key id carried in `keyid`.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub keyid: String,
     /// The Content-Digest to add: sha-256, sha-512 or none (default sha-256 when the body is not empty).
     #[arg(long, value_parser = ["sha-256", "sha-512", "none"])]
@@ -136,7 +136,7 @@ pub struct VerifyArgs {
     #[arg(long, requires = "keyid", conflicts_with = "keys")]
     pub key: Option<PathBuf>,
     /// The key id the key is known under.
-    #[arg(long, requires = "key")]
+    #[arg(long, allow_hyphen_values = true, requires = "key")]
     pub keyid: Option<String>,
     /// A JWK Set (JSON) or a registry file (TOML) holding the keys by key id.
     #[arg(long)]
@@ -177,7 +177,7 @@ pub struct VerifyArgs {
 #[derive(Debug, Args)]
 pub struct BaseArgs {
     /// The key id to put in `keyid`.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub keyid: Option<String>,
     /// The request a response answers, for components with `req`.
     #[arg(long)]
@@ -196,7 +196,7 @@ pub struct SendArgs {
     #[arg(long)]
     pub key: PathBuf,
     /// The key id carried in `keyid`.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub keyid: String,
     /// The method.
     #[arg(short = 'X', long = "request", default_value = "GET")]
@@ -205,7 +205,7 @@ pub struct SendArgs {
     #[arg(short = 'H', long = "header")]
     pub headers: Vec<String>,
     /// The body, or `@FILE` to read it from a file.
-    #[arg(short = 'd', long = "data")]
+    #[arg(short = 'd', long = "data", allow_hyphen_values = true)]
     pub data: Option<String>,
     /// The algorithm, where the key alone does not decide it.
     #[arg(long, value_parser = parse_algorithm)]
@@ -238,7 +238,7 @@ pub struct KeysAddArgs {
     #[arg(long)]
     pub registry: PathBuf,
     /// The key id (default: the RFC 7638 thumbprint of the public key).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub keyid: Option<String>,
     /// The client the key belongs to.
     #[arg(long)]
@@ -279,7 +279,7 @@ pub struct KeysIdArgs {
     #[arg(long)]
     pub registry: PathBuf,
     /// The key id.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub keyid: String,
 }
 

@@ -248,7 +248,12 @@ fn exit_codes() {
         "POST /a HTTP/1.1\nHost: example.com\nContent-Type: text/plain\n\nhello",
     );
     let signed_output = run(&["sign", "--key", &key, "--keyid", &keyid, &request]);
-    assert_eq!(signed_output.status.code(), Some(0));
+    assert_eq!(
+        signed_output.status.code(),
+        Some(0),
+        "{}",
+        text(&signed_output.stderr)
+    );
     let signed = dir.write("signed.http", &signed_output.stdout);
 
     assert_eq!(
@@ -407,7 +412,7 @@ fn explain_shows_base_and_diff() {
         &expected,
         &tampered,
     ]);
-    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
     let stderr = text(&output.stderr);
     assert!(stderr.contains("-   3 | \"@path\": /a"), "{stderr}");
     assert!(stderr.contains("+   3 | \"@path\": /b"), "{stderr}");
@@ -480,4 +485,47 @@ fn demo_verdicts_all_expected() {
     let stdout = text(&output.stdout);
     assert!(stdout.contains("all verdicts as expected"), "{stdout}");
     assert_eq!(stdout.matches(" ok\n").count(), 10, "{stdout}");
+}
+
+#[test]
+fn base_reads_trailers_from_chunked_file() {
+    let dir = TempDir::new("trailers");
+    let response = dir.write(
+        "response.http",
+        "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\nTrailer: Expires\r\n\r\n4\r\nHTTP\r\n0\r\nExpires: Wed, 9 Nov 2022 07:28:00 GMT\r\n\r\n",
+    );
+    let output = run(&[
+        "base",
+        "--components",
+        r#""@status" "expires";tr"#,
+        "--created",
+        "none",
+        "--nonce",
+        "none",
+        &response,
+    ]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let base = text(&output.stdout);
+    assert!(
+        base.contains("\"expires\";tr: Wed, 9 Nov 2022 07:28:00 GMT\n"),
+        "{base}"
+    );
+
+    let output = run(&["base", "--components", r#""expires""#, &response]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(text(&output.stderr).contains("missing_component"));
+}
+
+#[test]
+fn keyid_starting_with_hyphen_accepted() {
+    // Thumbprints are base64url and may start with '-'.
+    let dir = TempDir::new("hyphen");
+    let key = dir.path("key.pem");
+    run(&["keygen", "--out", &key]);
+    let request = dir.write("request.http", "GET /a HTTP/1.1\nHost: example.com\n\n");
+    let signed = run(&["sign", "--key", &key, "--keyid", "-Jx9", &request]);
+    assert!(signed.status.success(), "{}", text(&signed.stderr));
+    let file = dir.write("signed.http", &signed.stdout);
+    let output = run(&["verify", "--key", &key, "--keyid", "-Jx9", &file]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
 }

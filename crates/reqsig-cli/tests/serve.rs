@@ -129,6 +129,32 @@ async fn serve_forwards_with_identity_headers() {
     assert!(seen.contains("reqsig-label: sig1"), "{seen}");
     assert!(seen.contains("body: two coffees"), "{seen}");
 
+    // `reqsig send` signs through reqsig-reqwest and prints status, headers and body.
+    let sent = Command::new(binary)
+        .args(["send", "--key"])
+        .arg(&private)
+        .args([
+            "--keyid",
+            "client-key",
+            "-X",
+            "PUT",
+            "-H",
+            "Content-Type: text/plain",
+            "-d",
+            "one tea",
+        ])
+        .arg(format!("http://127.0.0.1:{port}/orders/7?rush=1"))
+        .output()
+        .unwrap();
+    let printed = String::from_utf8_lossy(&sent.stdout);
+    assert!(
+        sent.status.success(),
+        "{printed}{}",
+        String::from_utf8_lossy(&sent.stderr)
+    );
+    assert!(printed.starts_with("200 OK"), "{printed}");
+    assert!(printed.contains("body: one tea"), "{printed}");
+
     let unsigned = client
         .get(format!("http://127.0.0.1:{port}/orders"))
         .send()
@@ -145,7 +171,7 @@ async fn serve_forwards_with_identity_headers() {
         .await
         .unwrap();
     assert!(
-        metrics.contains("reqsig_requests_accepted_total{key_id=\"client-key\"} 1"),
+        metrics.contains("reqsig_requests_accepted_total{key_id=\"client-key\"} 2"),
         "{metrics}"
     );
 

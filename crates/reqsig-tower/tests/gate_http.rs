@@ -671,3 +671,74 @@ async fn tag_policy_applies_to_tagged_signature() {
         200
     );
 }
+
+#[tokio::test]
+async fn responses_signed_and_bound_to_request() {
+    use reqsig::message::{TargetContext, ToMessageView};
+    use reqsig::{Policy, Selection, StaticKey, Verifier};
+    use reqsig_gate::{RESPONSE_TAG, ResponseSigner};
+
+    let clock = ManualClock::new();
+    let registry = Arc::new(MemoryRegistry::with_records([KeyRecord::new(
+        "k1",
+        "c",
+        key(1).verifying_key(),
+    )]));
+    let gate = Gate::builder(registry).clock(clock.clone()).build();
+    let server_key = key(7);
+    let layer =
+        VerifyLayer::new(gate).sign_responses(ResponseSigner::new(Arc::new(server_key.clone()), "server-1"));
+    let server = serve(layer).await;
+
+    let request = signed(
+        &signer(&key(1), "k1", clock.clone()),
+        "POST",
+        &server.url("/orders?x=1"),
+        Some(r#"{"a":1}"#),
+    );
+    let reply = send(request.clone()).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+
+    // Rebuild the response as the client received it and verify it against the request it answers.
+    let mut response = http::Response::builder().status(reply.status);
+    for (name, value) in &reply.headers {
+        response = response.header(name.as_str(), value.as_bytes());
+    }
+    let response = response.body(reply.body.clone().into_bytes()).unwrap();
+    let (request_parts, request_body) = request.into_parts();
+    let context = TargetContext::default();
+    let request_view =
+        reqsig::message::MessageView::from_request_parts(&request_parts, Some(&request_body), &context);
+    let response_view = response.to_view(&context).unwrap();
+    let policy = Policy {
+        tag: Some(RESPONSE_TAG.to_owned()),
+        ..Policy::default()
+    };
+    // The response signer uses the system clock, and so does this verifier.
+    let verifier = Verifier::new(policy).select(Selection::Tag(RESPONSE_TAG.to_owned()));
+    let resolver = StaticKey::new("server-1", server_key.verifying_key());
+    let verified = verifier
+        .verify(&response_view, Some(&request_view), &resolver)
+        .expect("response verifies");
+    assert!(
+        verified
+            .components()
+            .iter()
+            .any(|c| c.name() == "signature" && c.req())
+    );
+
+    // The same response does not verify against another request.
+    let other = signed(
+        &signer(&key(1), "k1", clock),
+        "POST",
+        &server.url("/orders?x=2"),
+        Some(r#"{"a":1}"#),
+    );
+    let (other_parts, other_body) = other.into_parts();
+    let other_view =
+        reqsig::message::MessageView::from_request_parts(&other_parts, Some(&other_body), &context);
+    let error = verifier
+        .verify(&response_view, Some(&other_view), &resolver)
+        .unwrap_err();
+    assert_eq!(error.code(), "invalid_signature");
+}
