@@ -4,7 +4,10 @@
 # workspace's target directory, so it reuses what the Rust stages compiled.
 # Then it checks the type stubs against the built module with mypy's
 # stubtest, type-checks the package and the tests against the stubs, and
-# runs the tests in bindings/python/tests.
+# runs the tests in bindings/python/tests. The tests start FastAPI under
+# uvicorn, Flask under Werkzeug and wsgiref, and redis-server (installed by
+# scripts/test.sh), all on 127.0.0.1, and run target/debug/reqsig, which the
+# workspace build made.
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
@@ -13,7 +16,8 @@ started=$SECONDS
 # shellcheck source=../lib/python-venv.sh
 source scripts/lib/python-venv.sh
 # cryptography is the independent Ed25519 implementation the tests check against.
-ensure_venv "maturin>=1.9.4,<2" pytest requests httpx mypy cryptography
+# fastapi, uvicorn and flask serve the ASGI and WSGI middleware tests.
+ensure_venv "maturin>=1.9.4,<2" pytest requests httpx mypy cryptography fastapi uvicorn flask
 
 echo "building the extension (maturin develop, debug)"
 VIRTUAL_ENV="$VENV_DIR" "$VENV_DIR/bin/maturin" develop --quiet \

@@ -1,4 +1,5 @@
-//! Readers for plain arguments (`str`, `bool`, `int`, `bytes`).
+//! Readers for plain arguments (`str`, `bool`, `int`, `bytes`, seconds, paths,
+//! lists of `str` and points in time).
 //!
 //! The methods take such arguments as Python objects and read them here,
 //! so that the `TypeError` or `ValueError` names the argument in its message
@@ -6,7 +7,7 @@
 //! PEP 678 note, which Python 3.9 and 3.10 cannot add.
 
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyByteArray, PyBytes, PyInt, PyString};
+use pyo3::types::{PyBool, PyByteArray, PyBytes, PyFloat, PyInt, PyString};
 
 use crate::errors::{type_error, value_error};
 
@@ -70,4 +71,87 @@ pub(crate) fn bytes(value: &Bound<'_, PyAny>, argument: &str) -> PyResult<Vec<u8
         return Ok(array.to_vec());
     }
     Err(type_error(argument, "bytes", value))
+}
+
+/// Reads a duration in seconds, an `int` or a `float`, at least 0.
+pub(crate) fn seconds(value: &Bound<'_, PyAny>, argument: &str) -> PyResult<std::time::Duration> {
+    if value.is_instance_of::<PyBool>()
+        || !(value.is_instance_of::<PyInt>() || value.is_instance_of::<PyFloat>())
+    {
+        return Err(type_error(argument, "int or float seconds", value));
+    }
+    let number: f64 = value.extract()?;
+    std::time::Duration::try_from_secs_f64(number).map_err(|_| {
+        value_error(
+            argument,
+            format!("{number} is not a number of seconds of 0 or more"),
+        )
+    })
+}
+
+/// Reads a file path: a `str` or an `os.PathLike` whose path is a `str`.
+pub(crate) fn path(value: &Bound<'_, PyAny>, argument: &str) -> PyResult<std::path::PathBuf> {
+    let expected = "str or os.PathLike";
+    let fspath = value
+        .py()
+        .import("os")?
+        .getattr("fspath")?
+        .call1((value,))
+        .map_err(|_| type_error(argument, expected, value))?;
+    let text = fspath
+        .cast::<PyString>()
+        .map_err(|_| type_error(argument, "a str path (bytes paths are not supported)", value))?;
+    Ok(std::path::PathBuf::from(text.to_cow()?.into_owned()))
+}
+
+/// Reads a sequence of `str`. A lone `str` is rejected, although it is a
+/// sequence of characters, because it is almost always a missing list.
+pub(crate) fn text_list(value: &Bound<'_, PyAny>, argument: &str) -> PyResult<Vec<String>> {
+    const EXPECTED: &str = "a sequence of str";
+    if value.is_instance_of::<PyString>() || value.is_instance_of::<PyBytes>() {
+        return Err(type_error(argument, EXPECTED, value));
+    }
+    let items = value
+        .try_iter()
+        .map_err(|_| type_error(argument, EXPECTED, value))?;
+    let mut texts = Vec::new();
+    for item in items {
+        let item = item?;
+        let text = item
+            .cast::<PyString>()
+            .map_err(|_| type_error(argument, "str items", &item))?;
+        texts.push(text.to_cow()?.into_owned());
+    }
+    Ok(texts)
+}
+
+/// Reads a point in time: whole seconds since the Unix epoch (`int`), or a
+/// `datetime.datetime` with a time zone. `None` gives `None`.
+pub(crate) fn timestamp(value: &Bound<'_, PyAny>, argument: &str) -> PyResult<Option<u64>> {
+    if value.is_none() {
+        return Ok(None);
+    }
+    if value.is_instance_of::<PyInt>() && !value.is_instance_of::<PyBool>() {
+        return non_negative(value, argument).map(Some);
+    }
+    let datetime = value.py().import("datetime")?.getattr("datetime")?;
+    if !value.is_instance(&datetime)? {
+        return Err(type_error(
+            argument,
+            "int (Unix seconds), datetime.datetime or None",
+            value,
+        ));
+    }
+    if value.call_method0("utcoffset")?.is_none() {
+        return Err(value_error(
+            argument,
+            "the datetime has no time zone; pass one such as tzinfo=datetime.timezone.utc",
+        ));
+    }
+    let seconds: f64 = value.call_method0("timestamp")?.extract()?;
+    if seconds < 0.0 {
+        return Err(value_error(argument, "the datetime lies before 1970"));
+    }
+    // Whole seconds, as in the registry file; the fraction is dropped.
+    Ok(Some(seconds.floor() as u64))
 }

@@ -19,6 +19,8 @@ pub(crate) enum Failure {
     Sign(reqsig::Error),
     /// Verifying a signature or a Content-Digest.
     Verify(reqsig::Error),
+    /// Loading or reloading a key registry file.
+    Registry(reqsig_gate::RegistryError),
 }
 
 impl Failure {
@@ -28,6 +30,7 @@ impl Failure {
             Failure::KeyUsage(message) => ("key", "key_error", message.clone()),
             Failure::Sign(error) => ("sign", error.code(), error.to_string()),
             Failure::Verify(error) => ("verify", error.code(), error.to_string()),
+            Failure::Registry(error) => ("registry", "registry_error", error.to_string()),
         }
     }
 }
@@ -35,8 +38,9 @@ impl Failure {
 /// Converts a core failure into the matching `reqsig` exception.
 ///
 /// `reqsig._errors.from_rust` chooses the class: `InvalidKeyError` for key
-/// problems in any operation, `SigningError` for signing, and the
-/// `VerificationError` subclass that lists the code for verification.
+/// problems in any operation, `SigningError` for signing, `RegistryError`
+/// for a registry file, and the `VerificationError` subclass that lists the
+/// code for verification.
 pub(crate) fn to_py_err(py: Python<'_>, failure: Failure) -> PyErr {
     let (operation, code, message) = failure.parts();
     let exception = py

@@ -1,17 +1,27 @@
 //! The `reqsig._reqsig` extension module: Python bindings for the reqsig core.
 //!
 //! The Python package `reqsig` re-exports everything defined here and adds
-//! the exception classes (`reqsig/_errors.py`) and the client integrations
-//! (`reqsig.requests`, `reqsig.httpx`). Signing and verifying run with the
-//! interpreter released, so other Python threads keep running meanwhile.
+//! the exception classes (`reqsig/_errors.py`), the client integrations
+//! (`reqsig.requests`, `reqsig.httpx`) and the server middleware
+//! (`reqsig.asgi`, `reqsig.wsgi`, which call `Gate`). Signing, verifying and
+//! the gate's checks run with the interpreter released, so other Python
+//! threads keep running meanwhile.
 
 mod args;
 mod convert;
 mod digest;
 mod errors;
+mod gate;
+mod head;
 mod keys;
+mod logging;
 mod policy;
+mod registry;
+mod replay;
+mod response;
+mod runtime;
 mod signer;
+mod usage;
 mod verifier;
 
 use pyo3::prelude::*;
@@ -29,6 +39,18 @@ fn _reqsig(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<signer::PySignatureHeaders>()?;
     module.add_class::<verifier::PyVerifier>()?;
     module.add_class::<verifier::PyVerified>()?;
+    module.add_class::<registry::PyKeyRecord>()?;
+    module.add_class::<registry::PyMemoryRegistry>()?;
+    module.add_class::<registry::PyRegistryFile>()?;
+    module.add_class::<replay::PyMemoryReplayStore>()?;
+    module.add_class::<replay::PyRedisReplayStore>()?;
+    module.add_class::<gate::PyGate>()?;
+    module.add_class::<gate::PyPending>()?;
+    module.add_class::<gate::PyRejection>()?;
+    module.add_class::<gate::PyIdentity>()?;
+    module.add_class::<usage::PyUsageSnapshot>()?;
+    module.add_class::<usage::PyKeyUsage>()?;
+    module.add_class::<response::PyResponseSigner>()?;
     module.add_function(wrap_pyfunction!(digest::content_digest, module)?)?;
     module.add_function(wrap_pyfunction!(digest::verify_content_digest, module)?)?;
     Ok(())

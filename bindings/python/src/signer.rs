@@ -56,7 +56,7 @@ pub(crate) struct PySigner {
 }
 
 /// Reads the `key=` argument: a `PrivateKey` or an `HmacKey`.
-fn signing_key_of(key: &Bound<'_, PyAny>) -> PyResult<SigningKey> {
+pub(crate) fn signing_key_of(key: &Bound<'_, PyAny>) -> PyResult<SigningKey> {
     if let Ok(private) = key.cast::<PyPrivateKey>() {
         return Ok(private.get().key.clone());
     }
@@ -101,13 +101,7 @@ impl PySigner {
             signer.sign_message(&mut message, request_view.as_ref())
         });
         let headers = result.map_err(|error| to_py_err(py, Failure::Sign(error)))?;
-        Ok(PySignatureHeaders {
-            label: headers.label,
-            signature_input: headers.signature_input,
-            signature: headers.signature,
-            content_digest: headers.content_digest,
-            base: headers.base,
-        })
+        Ok(PySignatureHeaders::from(headers))
     }
 }
 
@@ -312,6 +306,18 @@ pub(crate) struct PySignatureHeaders {
     content_digest: Option<String>,
     #[pyo3(get)]
     base: String,
+}
+
+impl From<reqsig::SignatureHeaders> for PySignatureHeaders {
+    fn from(headers: reqsig::SignatureHeaders) -> PySignatureHeaders {
+        PySignatureHeaders {
+            label: headers.label,
+            signature_input: headers.signature_input,
+            signature: headers.signature,
+            content_digest: headers.content_digest,
+            base: headers.base,
+        }
+    }
 }
 
 impl PySignatureHeaders {

@@ -20,7 +20,7 @@ use crate::keys::{PyHmacKey, PyPrivateKey, PyPublicKey};
 use crate::policy::{PyPolicy, apply_options};
 
 /// Reads a verification key: a `PublicKey` or an `HmacKey`.
-fn verifying_key_of(key: &Bound<'_, PyAny>, argument: &str) -> PyResult<VerifyingKey> {
+pub(crate) fn verifying_key_of(key: &Bound<'_, PyAny>, argument: &str) -> PyResult<VerifyingKey> {
     if let Ok(public) = key.cast::<PyPublicKey>() {
         return Ok(public.get().key.clone());
     }

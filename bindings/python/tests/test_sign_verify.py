@@ -5,9 +5,9 @@ the Content-Digest (RFC 9530) in plain Python, with hashlib, hmac, and the
 cryptography package for Ed25519. So a bug shared by the Rust signer and
 verifier would still fail here.
 
-TODO: once the reqsig command line exists, add a request signed by the Rust
-core and verified here, and the reverse. Until then the RFC 9421 vectors in
-test_vectors.py are the cross-language check.
+The ``reqsig`` command line (``target/debug/reqsig``, built by the workspace
+build) signs a request that the bindings verify, and verifies one that the
+bindings signed.
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ import base64
 import hashlib
 import hmac
 import json
+import subprocess
 import time
+from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
 import httpx
@@ -24,6 +26,7 @@ import pytest
 import requests.structures
 
 import reqsig
+from gate_support import cli_binary
 
 NOW = 1_700_000_000
 URL = "https://api.example.com/items?id=7"
@@ -382,3 +385,67 @@ def test_jwk_export_is_valid_json(key: reqsig.Ed25519PrivateKey) -> None:
     assert jwk["alg"] == "EdDSA"
     assert "d" in jwk
     assert "d" not in json.loads(key.public_key().to_jwk())
+
+
+ORDER_BODY = b'{"order":{"item":"coffee","quantity":2}}'
+ORDER_HEAD = [("Host", "api.example.com"), ("Content-Type", "application/json"),
+              ("Content-Length", str(len(ORDER_BODY)))]
+
+
+def http_message(method: str, target: str, headers: Headers, body: bytes) -> bytes:
+    """Return a raw HTTP/1.1 request, as the command line reads and writes it."""
+    head = f"{method} {target} HTTP/1.1\r\n" + "".join(f"{name}: {value}\r\n" for name, value in headers)
+    return head.encode() + b"\r\n" + body
+
+
+def parse_http_message(message: bytes) -> Tuple[str, str, Headers, bytes]:
+    head, _, body = message.partition(b"\r\n\r\n")
+    request_line, *lines = head.decode().split("\r\n")
+    method, target, _ = request_line.split(" ")
+    headers = [(name, value.strip()) for name, _, value in (line.partition(":") for line in lines)]
+    return method, target, headers, body
+
+
+def test_rust_cli_signature_verifies_here(key: reqsig.Ed25519PrivateKey, tmp_path: Path) -> None:
+    (tmp_path / "client.pem").write_text(key.to_pem())
+    (tmp_path / "order.http").write_bytes(http_message("POST", "/orders?customer=42", ORDER_HEAD, ORDER_BODY))
+    signed = subprocess.run(
+        [str(cli_binary()), "sign", "--key", str(tmp_path / "client.pem"), "--keyid", "client-1",
+         str(tmp_path / "order.http")],
+        check=True, capture_output=True,
+    ).stdout
+
+    method, target, headers, body = parse_http_message(signed)
+    assert body == ORDER_BODY, "the command line must leave the body untouched"
+    verifier = reqsig.Verifier({"client-1": key.public_key()})
+    verified = verifier.verify(method, f"https://api.example.com{target}", headers, body)
+    assert verified.key_id == "client-1"
+    assert verified.digest_checked
+    assert verified.nonce is not None
+    with pytest.raises(reqsig.DigestMismatchError):
+        verifier.verify(method, f"https://api.example.com{target}", headers, body.replace(b"2", b"3"))
+
+
+def test_python_signature_verifies_in_rust_cli(key: reqsig.Ed25519PrivateKey, tmp_path: Path) -> None:
+    (tmp_path / "client.pub").write_text(key.public_key().to_pem())
+    signature = reqsig.Signer(key, key_id="client-1").sign(
+        "POST", "https://api.example.com/orders?customer=42", ORDER_HEAD, ORDER_BODY
+    )
+    signed = http_message("POST", "/orders?customer=42", [*ORDER_HEAD, *signature.items()], ORDER_BODY)
+    (tmp_path / "signed.http").write_bytes(signed)
+    (tmp_path / "tampered.http").write_bytes(signed.replace(b"coffee", b"tea!!!"))
+    command = [str(cli_binary()), "verify", "--key", str(tmp_path / "client.pub"), "--keyid", "client-1", "--json"]
+
+    accepted = subprocess.run([*command, str(tmp_path / "signed.http")], capture_output=True)
+    assert accepted.returncode == 0, accepted.stderr.decode()
+    result = json.loads(accepted.stdout)
+    assert result["valid"] is True
+    assert result["keyid"] == "client-1"
+    assert result["digest_checked"] is True
+    assert result["nonce"] == reqsig.Verifier({"client-1": key.public_key()}).verify(
+        "POST", "https://api.example.com/orders?customer=42", [*ORDER_HEAD, *signature.items()], ORDER_BODY
+    ).nonce
+
+    rejected = subprocess.run([*command, str(tmp_path / "tampered.http")], capture_output=True)
+    assert rejected.returncode == 1
+    assert json.loads(rejected.stdout)["error"] == "digest_mismatch"

@@ -310,7 +310,9 @@ impl Gate {
             }
         }
 
-        let needs_digest = view.has_body() && covers_content_digest(&verified);
+        // A covered digest is checked even when the head declares no body: an
+        // empty body must match the signed digest too, as in the core verifier.
+        let needs_digest = covers_content_digest(&verified);
         let digest_field = needs_digest.then(|| {
             view.header_values("content-digest")
                 .collect::<Vec<_>>()

@@ -166,7 +166,7 @@ impl JwksSource {
     }
 
     async fn fetch(&self) -> Result<HashMap<String, Arc<KeyRecord>>, String> {
-        let response = self
+        let mut response = self
             .http
             .get(&self.url)
             .send()
@@ -181,9 +181,13 @@ impl JwksSource {
         {
             return Err(format!("the JWK Set is larger than {MAX_DOCUMENT_BYTES} bytes"));
         }
-        let body = response.bytes().await.map_err(|e| e.without_url().to_string())?;
-        if body.len() > MAX_DOCUMENT_BYTES {
-            return Err(format!("the JWK Set is larger than {MAX_DOCUMENT_BYTES} bytes"));
+        // Read chunk by chunk, so a body without Content-Length is not buffered past the limit.
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(|e| e.without_url().to_string())? {
+            if body.len() + chunk.len() > MAX_DOCUMENT_BYTES {
+                return Err(format!("the JWK Set is larger than {MAX_DOCUMENT_BYTES} bytes"));
+            }
+            body.extend_from_slice(&chunk);
         }
         let text = std::str::from_utf8(&body).map_err(|_| "the JWK Set is not UTF-8".to_owned())?;
         let entries = JwkSet::parse(text, None).map_err(|e| e.to_string())?;

@@ -254,7 +254,11 @@ impl KeyEntry {
 }
 
 impl RateLimitEntry {
-    fn to_rate_limit(self) -> Result<RateLimit, String> {
+    /// Checks the entry and builds the rate limit; `burst` defaults to `requests`.
+    ///
+    /// # Errors
+    /// A message when `requests`, `per_seconds` or `burst` is 0.
+    pub fn to_rate_limit(self) -> Result<RateLimit, String> {
         if self.requests == 0 || self.per_seconds == 0 {
             return Err("rate_limit needs requests and per_seconds above 0".to_owned());
         }

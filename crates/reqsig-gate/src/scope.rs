@@ -109,7 +109,7 @@ impl fmt::Debug for PathPattern {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Scope {
-    /// Allowed methods, in uppercase; empty allows all.
+    /// Allowed methods, stored in uppercase; empty allows all.
     pub methods: Vec<String>,
     /// Allowed path patterns.
     pub paths: Vec<PathPattern>,
@@ -131,7 +131,8 @@ impl Scope {
                 {
                     Err(format!("method {m:?} is not a valid HTTP method name"))
                 } else {
-                    Ok(m.to_owned().to_owned())
+                    // Methods are matched in uppercase, the form every standard method has.
+                    Ok(m.to_ascii_uppercase())
                 }
             })
             .collect::<Result<Vec<_>, _>>()?;

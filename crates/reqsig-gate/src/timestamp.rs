@@ -1,16 +1,35 @@
 //! Timestamps in the registry file: TOML offset date-times or Unix seconds.
 
-use serde::{Deserialize, Serialize};
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// A point in time as written in the registry: an RFC 3339 date-time with an
 /// offset (`2026-01-31T00:00:00Z`) or whole seconds since the Unix epoch.
-#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Timestamp {
     /// Seconds since the Unix epoch.
     Unix(u64),
     /// A TOML date-time.
     Date(toml::value::Datetime),
+}
+
+/// Reads either form, with an error that names the forms instead of serde's
+/// "data did not match any variant".
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FORMS: &str = "whole seconds since the Unix epoch or a date-time such as 2026-01-31T00:00:00Z";
+        match toml::Value::deserialize(deserializer)? {
+            toml::Value::Integer(seconds) => u64::try_from(seconds)
+                .map(Timestamp::Unix)
+                .map_err(|_| D::Error::custom(format!("timestamp {seconds} is negative; write {FORMS}"))),
+            toml::Value::Datetime(datetime) => Ok(Timestamp::Date(datetime)),
+            other => Err(D::Error::custom(format!(
+                "a timestamp is {FORMS}, not a {}",
+                other.type_str()
+            ))),
+        }
+    }
 }
 
 impl Timestamp {

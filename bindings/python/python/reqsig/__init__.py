@@ -18,6 +18,13 @@ and verify with a ``Verifier`` that has the public keys::
     verified = verifier.verify(method, url, headers, body)
 
 ``reqsig.requests`` and ``reqsig.httpx`` sign every request of those clients.
+
+On a server, a ``Gate`` runs the server-side checks of the Rust gate: key
+registry (``RegistryFile`` or ``MemoryRegistry``), key status and validity,
+scopes, source addresses, rate limits, a replay store (``MemoryReplayStore``
+or ``RedisReplayStore``) and usage counters. ``reqsig.asgi`` (Starlette,
+FastAPI) and ``reqsig.wsgi`` (Flask, Django) put it in front of an
+application.
 """
 
 from __future__ import annotations
@@ -39,6 +46,7 @@ from reqsig._errors import (
     MissingComponentError,
     MissingSignatureError,
     PolicyError,
+    RegistryError,
     ReqsigError,
     SigningError,
     UnknownKeyError,
@@ -47,12 +55,24 @@ from reqsig._errors import (
 from reqsig._reqsig import (
     Ed25519PrivateKey,
     Ed25519PublicKey,
+    Gate,
     HmacKey,
+    Identity,
+    KeyRecord,
+    KeyUsage,
+    MemoryRegistry,
+    MemoryReplayStore,
+    Pending,
     Policy,
     PrivateKey,
     PublicKey,
+    RedisReplayStore,
+    RegistryFile,
+    Rejection,
+    ResponseSigner,
     SignatureHeaders,
     Signer,
+    UsageSnapshot,
     Verified,
     Verifier,
     __version__,
@@ -74,23 +94,36 @@ __all__ = [
     "Ed25519PrivateKey",
     "Ed25519PublicKey",
     "ExpiredError",
+    "Gate",
     "HmacKey",
+    "Identity",
     "InvalidKeyError",
     "InvalidMessageError",
     "InvalidSignatureError",
+    "KeyRecord",
+    "KeyUsage",
     "LimitExceededError",
+    "MemoryRegistry",
+    "MemoryReplayStore",
     "MalformedSignatureError",
     "MissingComponentError",
     "MissingSignatureError",
+    "Pending",
     "Policy",
     "PolicyError",
     "PrivateKey",
     "PublicKey",
+    "RedisReplayStore",
+    "RegistryError",
+    "RegistryFile",
+    "Rejection",
     "ReqsigError",
+    "ResponseSigner",
     "SignatureHeaders",
     "Signer",
     "SigningError",
     "UnknownKeyError",
+    "UsageSnapshot",
     "Verified",
     "VerificationError",
     "Verifier",

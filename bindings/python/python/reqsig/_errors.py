@@ -42,6 +42,15 @@ class SigningError(ReqsigError):
     """
 
 
+class RegistryError(ReqsigError):
+    """A key registry file could not be read or is invalid (code ``registry_error``).
+
+    The message names the file, and for a bad entry the key id and the field.
+    """
+
+    codes = frozenset({"registry_error"})
+
+
 class VerificationError(ReqsigError):
     """A signature or a Content-Digest failed verification.
 
@@ -177,8 +186,8 @@ _CLASS_BY_CODE: dict[str, Type[VerificationError]] = {
 def from_rust(operation: str, code: str, message: str) -> ReqsigError:
     """Build the exception for a failure of the Rust core.
 
-    ``operation`` is ``key``, ``sign`` or ``verify``. Key errors become
-    ``InvalidKeyError`` in every operation. A verification code that no
+    ``operation`` is ``key``, ``sign``, ``registry`` or ``verify``. Key errors
+    become ``InvalidKeyError`` in every operation. A verification code that no
     subclass lists (such as ``resolver_pending``, or a code added to the core
     later) becomes a plain ``VerificationError``.
     """
@@ -186,4 +195,6 @@ def from_rust(operation: str, code: str, message: str) -> ReqsigError:
         return InvalidKeyError(message, code)
     if operation == "sign":
         return SigningError(message, code)
+    if operation == "registry":
+        return RegistryError(message, code)
     return _CLASS_BY_CODE.get(code, VerificationError)(message, code)

@@ -3,20 +3,34 @@
 Everything here is re-exported by ``reqsig``; import it from there.
 """
 
-from typing import Callable, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
+import datetime
+import os
+from typing import Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
-from typing_extensions import Self, TypeAlias, disjoint_base, final
+from typing_extensions import NotRequired, Self, TypeAlias, TypedDict, disjoint_base, final
 
 __all__ = [
     "__version__",
     "Ed25519PrivateKey",
     "Ed25519PublicKey",
+    "Gate",
     "HmacKey",
+    "Identity",
+    "KeyRecord",
+    "KeyUsage",
+    "MemoryRegistry",
+    "MemoryReplayStore",
+    "Pending",
     "Policy",
     "PrivateKey",
     "PublicKey",
+    "RedisReplayStore",
+    "RegistryFile",
+    "Rejection",
+    "ResponseSigner",
     "SignatureHeaders",
     "Signer",
+    "UsageSnapshot",
     "Verified",
     "Verifier",
     "content_digest",
@@ -49,6 +63,39 @@ _RequestTuple: TypeAlias = Union[
 """The request a response responds to: ``(method, url, headers)`` or ``(method, url, headers, body)``."""
 
 _VerificationKey: TypeAlias = Union["PublicKey", "HmacKey"]
+
+class _ScopeSpec(TypedDict):
+    """The methods and paths a key may call, shaped as a ``[[keys.scopes]]`` table of the registry file.
+
+    ``paths`` are patterns of ``/``-separated segments matched against the
+    raw ``@path``: ``*`` matches one segment, a final ``**`` the rest.
+    ``methods`` absent or empty allows every method. Methods match exactly,
+    so write them in uppercase.
+    """
+
+    paths: Sequence[str]
+    methods: NotRequired[Sequence[str]]
+
+class _RateLimitSpec(TypedDict):
+    """A rate limit, shaped as the ``rate_limit`` table of the registry file:
+    ``requests`` per ``per_seconds``, with bursts up to ``burst`` (default ``requests``).
+    """
+
+    requests: int
+    per_seconds: int
+    burst: NotRequired[int]
+
+class _ScopeDict(TypedDict):
+    methods: List[str]
+    paths: List[str]
+
+class _RateLimitDict(TypedDict):
+    requests: int
+    per_seconds: int
+    burst: int
+
+_Timestamp: TypeAlias = Union[int, datetime.datetime]
+"""Whole seconds since the Unix epoch, or a ``datetime`` with a time zone."""
 
 @disjoint_base
 class PrivateKey:
@@ -602,6 +649,435 @@ class Verifier:
         request: Optional[_RequestTuple] = None,
     ) -> Verified:
         """Verify a response. Pass the request it responds to when components carry ``req``."""
+
+@final
+class KeyRecord:
+    """One registered key and the rules that apply to requests signed with it.
+
+    The fields are those of a ``[[keys]]`` table of the registry file
+    (``spec/registry.md``):
+
+    - ``key_id``: the key id that signatures carry in ``keyid``.
+    - ``client_id``: the client the key belongs to. Several keys may share
+      one client, which is how keys are rotated.
+    - ``key``: a ``PublicKey``, or an ``HmacKey`` for a shared secret.
+    - ``scopes``: what the key may call, such as
+      ``[{"methods": ["GET", "POST"], "paths": ["/orders/**"]}]``; ``None``
+      or empty allows every request.
+    - ``source_cidrs``: networks the key may be used from, such as
+      ``["10.0.0.0/8"]``; a bare address is one host, and ``None`` or empty
+      allows any address.
+    - ``rate_limit``: such as ``{"requests": 100, "per_seconds": 60, "burst": 20}``;
+      it counts verified requests of this key in this process.
+    - ``not_before``, ``not_after``: the validity, in Unix seconds or as a
+      ``datetime`` with a time zone.
+    - ``status``: ``"active"`` (default) or ``"revoked"``.
+
+    Invalid values raise ``ValueError`` and values of the wrong type
+    ``TypeError``, each naming the argument.
+    """
+
+    def __new__(
+        cls,
+        key_id: str,
+        client_id: str,
+        key: _VerificationKey,
+        *,
+        scopes: Optional[Sequence[_ScopeSpec]] = None,
+        source_cidrs: Optional[Sequence[str]] = None,
+        rate_limit: Optional[_RateLimitSpec] = None,
+        not_before: Optional[_Timestamp] = None,
+        not_after: Optional[_Timestamp] = None,
+        status: Optional[str] = None,
+    ) -> Self: ...
+    def replace(
+        self,
+        *,
+        key_id: str = ...,
+        client_id: str = ...,
+        key: _VerificationKey = ...,
+        scopes: Optional[Sequence[_ScopeSpec]] = ...,
+        source_cidrs: Optional[Sequence[str]] = ...,
+        rate_limit: Optional[_RateLimitSpec] = ...,
+        not_before: Optional[_Timestamp] = ...,
+        not_after: Optional[_Timestamp] = ...,
+        status: str = ...,
+    ) -> KeyRecord:
+        """Return a copy with the given fields changed, such as ``record.replace(status="revoked")``."""
+    @property
+    def key_id(self) -> str: ...
+    @property
+    def client_id(self) -> str: ...
+    @property
+    def algorithm(self) -> str:
+        """The algorithm the key verifies, such as ``ed25519``."""
+    @property
+    def public_key(self) -> Optional[PublicKey]:
+        """The public key, or ``None`` for an HMAC secret."""
+    @property
+    def scopes(self) -> List[_ScopeDict]:
+        """The scopes, each with its ``methods`` (empty allows all) and ``paths``."""
+    @property
+    def source_cidrs(self) -> List[str]: ...
+    @property
+    def rate_limit(self) -> Optional[_RateLimitDict]: ...
+    @property
+    def not_before(self) -> Optional[int]:
+        """The start of validity in Unix seconds."""
+    @property
+    def not_after(self) -> Optional[int]:
+        """The end of validity in Unix seconds."""
+    @property
+    def status(self) -> str:
+        """``"active"`` or ``"revoked"``."""
+
+@final
+class MemoryRegistry:
+    """Key records held in memory, for a ``Gate``.
+
+    Records can be added, replaced and removed while the gate verifies
+    requests, and each change applies to the next lookup. Revoke a key with
+    ``registry.add(record.replace(status="revoked"))``.
+    """
+
+    def __new__(cls, records: Optional[Iterable[KeyRecord]] = None) -> Self: ...
+    def add(self, record: KeyRecord) -> None:
+        """Add a record, replacing the one with the same key id."""
+    def remove(self, key_id: str) -> bool:
+        """Remove the record of a key id and report whether there was one."""
+    def get(self, key_id: str) -> Optional[KeyRecord]:
+        """Return the record of a key id, or ``None``."""
+    def records(self) -> List[KeyRecord]:
+        """Return every record, sorted by key id."""
+    def __len__(self) -> int: ...
+    def __contains__(self, key_id: object, /) -> bool: ...
+
+@final
+class RegistryFile:
+    """A key registry file in TOML (``spec/registry.md``), reloaded when it changes.
+
+    The file must be valid when it is opened. Otherwise ``RegistryError``
+    is raised, naming the file, and for a bad entry the key and the field.
+    Lookups check the file's modification time and size at most once per
+    ``check_interval`` seconds (default 1). A changed file is loaded in full
+    and replaces the records at once. An edit that fails to load keeps the
+    last good records in force, and the error is logged to the ``reqsig.gate``
+    logger. ``reqsig keys add``, ``revoke`` and ``remove`` edit the file.
+    """
+
+    def __new__(cls, path: Union[str, os.PathLike[str]], *, check_interval: Optional[float] = None) -> Self: ...
+    @property
+    def path(self) -> str: ...
+    @property
+    def check_interval(self) -> float:
+        """Seconds between checks of the file for changes."""
+    def reload(self) -> bool:
+        """Check the file now, reload it when it changed, and report whether it did.
+
+        Raises ``RegistryError`` when the changed file does not load; the last
+        good records stay in force.
+        """
+    def records(self) -> List[KeyRecord]:
+        """Return every record in force, sorted by key id."""
+    def get(self, key_id: str) -> Optional[KeyRecord]:
+        """Return the record of a key id, or ``None``."""
+    def __len__(self) -> int: ...
+
+@final
+class MemoryReplayStore:
+    """Nonces remembered in this process's memory, for a ``Gate``.
+
+    It holds at most ``capacity`` unexpired nonces (default one million).
+    A full store rejects requests with 503 ``replay_store_unavailable``
+    rather than forget a nonce that could still be replayed. It serves one
+    process only: a server with several worker processes needs
+    ``RedisReplayStore``, or a replay sent to another worker is accepted.
+    """
+
+    def __new__(cls, capacity: Optional[int] = None) -> Self: ...
+    @property
+    def capacity(self) -> int: ...
+    def __len__(self) -> int:
+        """The number of nonces held, including expired ones not yet dropped."""
+
+@final
+class RedisReplayStore:
+    """Nonces remembered in Redis, shared by every process and host that uses the same database.
+
+    Each verified request costs one ``SET key 1 NX PX retention``, under
+    ``prefix`` followed by a SHA-256 of the key id and the nonce. No
+    connection is made until the first request. When Redis does not answer
+    within about a second, the gate rejects the request with 503
+    ``replay_store_unavailable`` (it fails closed) and reconnects later.
+
+    ``url`` is a ``redis://`` or ``rediss://`` URL; an invalid one raises
+    ``ValueError``, whose message never contains the URL, since the URL
+    may hold a password. Create the gate in each worker process, or before
+    the fork as long as the parent checks no request: a connection opened in
+    the parent does not work in a forked child.
+    """
+
+    def __new__(cls, url: str, *, prefix: Optional[str] = None) -> Self: ...
+    @property
+    def prefix(self) -> str:
+        """The key prefix, ``reqsig:nonce:`` by default."""
+
+@final
+class Identity:
+    """The signer of an accepted request, handed to the application."""
+
+    @property
+    def client_id(self) -> str:
+        """The client the key belongs to."""
+    @property
+    def key_id(self) -> str:
+        """The key id that verified."""
+    @property
+    def label(self) -> str:
+        """The signature's label."""
+    @property
+    def algorithm(self) -> str:
+        """The key's algorithm."""
+    @property
+    def components(self) -> Tuple[str, ...]:
+        """The covered components in the signer's order, as ``Signer(components=...)`` takes them."""
+    @property
+    def tag(self) -> Optional[str]:
+        """The ``tag`` parameter."""
+    @property
+    def created(self) -> Optional[int]:
+        """The ``created`` parameter, in Unix seconds."""
+    @property
+    def expires(self) -> Optional[int]:
+        """The ``expires`` parameter."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class Rejection:
+    """A request the gate turned away, ready to be sent as a response.
+
+    Send ``status``, ``headers`` and ``body``. ``reason`` and
+    ``reason_code`` are for logs and metrics only: they may tell a revoked
+    key from an unknown one, which clients must not learn.
+    """
+
+    @property
+    def status(self) -> int:
+        """401, 403, 413, 429, 431 or 503."""
+    @property
+    def code(self) -> str:
+        """The stable code sent to the client, such as ``missing_signature``."""
+    @property
+    def detail(self) -> str:
+        """The explanation sent to the client."""
+    @property
+    def headers(self) -> List[Tuple[str, str]]:
+        """The response's header fields: ``content-type``, with 401 also
+        ``www-authenticate`` and ``accept-signature``, and ``retry-after`` when set.
+        """
+    @property
+    def body(self) -> bytes:
+        """The JSON body, ``{"error": "<code>", "detail": "..."}``."""
+    @property
+    def retry_after(self) -> Optional[int]:
+        """Seconds for ``Retry-After``, with 429 and 503."""
+    @property
+    def key_id(self) -> Optional[str]:
+        """The key id the signature named, when the key is registered."""
+    @property
+    def reason(self) -> str:
+        """The full reason, for logs only."""
+    @property
+    def reason_code(self) -> str:
+        """The code of the full reason, such as ``key_revoked``, for logs and metrics only."""
+
+@final
+class Pending:
+    """A verified request whose body may still need its Content-Digest checked.
+
+    Finish it with ``Gate.complete``, or with ``Gate.body_too_large`` when
+    the body exceeds ``Gate.max_body_bytes``; either may run once.
+    """
+
+    @property
+    def needs_body(self) -> bool:
+        """Whether ``Gate.complete`` needs the whole body, to check the
+        ``content-digest`` that the signature covers.
+        """
+    @property
+    def identity(self) -> Identity:
+        """The identity the request gets once it is accepted."""
+
+@final
+class KeyUsage:
+    """The counters of one key."""
+
+    @property
+    def accepted(self) -> int:
+        """Requests accepted."""
+    @property
+    def rejected(self) -> Dict[str, int]:
+        """Rejections by code, with refused keys under ``key_revoked``,
+        ``key_expired``, ``key_not_yet_valid`` or ``test_key_refused``.
+        """
+    @property
+    def last_used(self) -> Optional[int]:
+        """When the key last signed an accepted request, in Unix seconds."""
+
+@final
+class UsageSnapshot:
+    """A copy of a gate's per-key counters at one moment. They count this process only."""
+
+    @property
+    def keys(self) -> Dict[str, KeyUsage]:
+        """The counters of each key id seen in a signature (at most 100 000 key ids)."""
+    @property
+    def unattributed(self) -> Dict[str, int]:
+        """Rejections that name no key (unsigned or unparsable requests), by code."""
+    def to_prometheus(self) -> str:
+        """Render the counters in the Prometheus text exposition format."""
+
+@final
+class Gate:
+    """The server-side verifier behind ``reqsig.asgi`` and ``reqsig.wsgi``.
+
+    It runs the checks of the Rust gate (``reqsig-gate``), which the tower
+    middleware and ``reqsig serve`` run too, in the order and with the error
+    codes of ``spec/README.md``. Public routes pass first. Then come the
+    concurrency cap (503) and the per-address limit (429). The signature is
+    verified next: header limits (431), parsing, key lookup and status,
+    signature and time window, all answering 401. Then the key's scopes and
+    networks (403), its rate limit (429), the replay store (401
+    ``replayed_nonce``, or 503 when the store fails), and finally the body
+    against its Content-Digest (413 or 401). An unknown, revoked or expired
+    key answers ``invalid_signature`` like a bad signature, so clients cannot
+    probe key ids; the counters and the ``reqsig.gate`` logger get the full
+    reason.
+
+    - ``keys``: a ``RegistryFile`` or a ``MemoryRegistry``.
+    - ``replay_store``: a ``MemoryReplayStore`` or a ``RedisReplayStore``;
+      ``None`` keeps one million nonces in memory.
+    - ``policy``: what a signature must cover; ``Policy.server()`` when
+      ``None``. Its ``max_body_bytes`` is the body limit. The gate checks a
+      covered Content-Digest itself, whatever ``verify_digest`` says.
+    - ``tag_policies``: a policy per ``tag`` parameter. A request whose
+      signature carries one of these tags is verified on that signature
+      under that policy.
+    - ``public_routes``: scopes whose requests pass without a signature,
+      such as ``[{"methods": ["GET"], "paths": ["/health"]}]``.
+    - ``scheme``, ``authority``: the scheme (``http`` or ``https``) and
+      authority that clients sign, for a server behind a TLS-terminating
+      proxy. Without them the authority is the ``Host`` field and the scheme
+      ``https``.
+    - ``per_source_limit``: a rate limit per client address, applied before
+      any signature is checked.
+    - ``max_concurrent_verifications``: a cap on checks in progress; further
+      requests get 503 ``busy``.
+    - ``allow_rfc9421_test_keys``: accept the published keys of RFC 9421
+      Appendix B, whose private keys are public (for interoperability tests).
+    - ``dangerous_expose_rejection_reasons``: send clients the full reason,
+      which lets anyone probe which key ids exist. For development only.
+
+    The replay store (unless it is Redis), the rate limits and the usage
+    counters belong to this process. Every call runs with the interpreter
+    released, and one gate serves any number of threads at once.
+    """
+
+    def __new__(
+        cls,
+        keys: Union[RegistryFile, MemoryRegistry],
+        *,
+        replay_store: Union[MemoryReplayStore, RedisReplayStore, None] = None,
+        policy: Optional[Policy] = None,
+        tag_policies: Optional[Dict[str, Policy]] = None,
+        public_routes: Optional[Sequence[_ScopeSpec]] = None,
+        scheme: Optional[str] = None,
+        authority: Optional[str] = None,
+        per_source_limit: Optional[_RateLimitSpec] = None,
+        max_concurrent_verifications: Optional[int] = None,
+        allow_rfc9421_test_keys: bool = False,
+        dangerous_expose_rejection_reasons: bool = False,
+    ) -> Self: ...
+    @property
+    def policy(self) -> Policy:
+        """The policy for signatures without a configured tag."""
+    @property
+    def max_body_bytes(self) -> int:
+        """The largest body buffered to check a Content-Digest; a larger one gets 413."""
+    @property
+    def scheme(self) -> Optional[str]:
+        """The configured scheme, or ``None``."""
+    @property
+    def authority(self) -> Optional[str]:
+        """The configured authority, or ``None``."""
+    def check(
+        self, method: str, target: str, headers: _Headers, peer: Optional[str] = None
+    ) -> Union[Pending, Rejection, None]:
+        """Run every check that needs only the request head.
+
+        ``target`` is the request-target as the client sent it, such as
+        ``/orders?page=2``, with no decoding. ``peer`` is the client's IP
+        address, or ``None`` when unknown; keys restricted to networks are
+        then rejected. Returns ``None`` for a public route, a ``Rejection``
+        to send, or a ``Pending`` to finish with ``complete``. The rejection
+        is already logged and counted. Blocks while it waits for the key
+        source and the replay store, so async servers call it in a thread.
+
+        Raises ``ValueError`` naming the argument when the method, target or
+        a header field cannot be represented, which a server answers with 400.
+        """
+    def complete(self, pending: Pending, body: Optional[_Body] = None) -> Union[Identity, Rejection]:
+        """Check the body's Content-Digest when ``pending.needs_body``, count
+        the request, and return its identity, or the 401 ``Rejection`` to send.
+
+        Pass the whole body when ``pending.needs_body`` is true, else
+        ``None``. Raises ``ValueError`` when ``pending`` was finished already.
+        """
+    def body_too_large(self, pending: Pending) -> Rejection:
+        """Return the 413 ``Rejection`` for a body over ``max_body_bytes``,
+        logged and counted; this finishes ``pending``.
+        """
+    def usage(self) -> UsageSnapshot:
+        """Return a copy of the per-key usage counters."""
+
+@final
+class ResponseSigner:
+    """Signs a server's responses, so clients can check that each comes from
+    the server and answers their request.
+
+    The signature (labelled ``sig1``, tagged ``reqsig-response``) covers
+    ``@status``, ``content-type`` when present, ``content-digest`` when
+    there is a body (added when absent), and from the request ``@method``,
+    ``@authority``, ``@path``, ``@query``, and the request's
+    ``Signature`` and ``Signature-Input`` of ``request_label``. Covering the
+    request's signature binds the response to that one request. The
+    parameters are ``created`` and ``keyid``.
+    """
+
+    def __new__(cls, key: Union[PrivateKey, HmacKey], key_id: str) -> Self: ...
+    @property
+    def key_id(self) -> str: ...
+    @property
+    def algorithm(self) -> str: ...
+    def sign(
+        self,
+        status: int,
+        headers: Optional[_Headers],
+        body: Optional[_Body] = None,
+        *,
+        request: Tuple[str, str, _Headers],
+        request_label: str,
+        scheme: Optional[str] = None,
+        authority: Optional[str] = None,
+    ) -> SignatureHeaders:
+        """Sign a response and return the header fields to add to it.
+
+        ``request`` is the verified request as ``(method, target, headers)``,
+        with its signature fields, and ``request_label`` is the label of its
+        signature (``Identity.label``). ``scheme`` and ``authority`` are the
+        gate's, for a server behind a proxy. Raises ``SigningError`` when the
+        request lacks a component, such as the signature of that label.
+        """
 
 def content_digest(body: _Body, algorithm: str = "sha-256") -> str:
     """Compute the ``Content-Digest`` value of a body, such as ``sha-256=:...:``."""
