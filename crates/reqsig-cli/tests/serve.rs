@@ -48,7 +48,7 @@ async fn echo_headers(headers: http::HeaderMap, body: String) -> String {
     lines.join("\n")
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn serve_forwards_with_identity_headers() {
     let dir = std::env::temp_dir().join(format!("reqsig-serve-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -130,6 +130,8 @@ async fn serve_forwards_with_identity_headers() {
     assert!(seen.contains("body: two coffees"), "{seen}");
 
     // `reqsig send` signs through reqsig-reqwest and prints status, headers and body.
+    // The upstream runs on this test's runtime, so the blocking wait must not
+    // occupy its only worker; the runtime has two.
     let sent = Command::new(binary)
         .args(["send", "--key"])
         .arg(&private)
@@ -198,7 +200,7 @@ async fn serve_forwards_with_identity_headers() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn serve_without_upstream_answers_identity() {
     let dir = std::env::temp_dir().join(format!("reqsig-serve-identity-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

@@ -131,6 +131,16 @@ fn parse_rate_limit(text: &str) -> Result<RateLimitEntry, CliError> {
 
 fn list(args: KeysListArgs) -> CliResult {
     let document = read_registry(&args.registry, false)?;
+    // List only what `serve` and `verify --keys` would load, so a broken
+    // entry shows here first.
+    let base_dir = args
+        .registry
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    document
+        .to_records(base_dir)
+        .map_err(|e| CliError::input(format!("{}: {e}", args.registry.display())))?;
     let now = SystemClock.now();
     println!(
         "{:<28} {:<20} {:<18} {:<8} {:>8} {:<22} note",
