@@ -1,114 +1,97 @@
-//! Sign and verify a typical POST with reqsig, against the cryptographic
-//! floor: SHA-256 of the body plus the raw signature over the same base.
+//! Sign and verify the typical POST with reqsig, side by side with the
+//! cryptographic floor (SHA-256 of the body plus the raw signature over the
+//! same base) and with the `httpsig` crate doing the same work.
+//!
+//! Run with `cargo bench -p reqsig-benches --bench sign_verify`; the ratios
+//! are printed by `scripts/bench.sh` from criterion's estimates.
 
 use std::hint::black_box;
-use std::sync::Arc;
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
-use ed25519_dalek::Signer as _;
-use hmac::{KeyInit, Mac};
-use reqsig::clock::FixedClock;
-use reqsig::{Policy, StaticKey, Verifier};
-use reqsig_benches::{NOW, ed25519_key, hmac_key, request, signer};
-use sha2::{Digest, Sha256};
+use httpsig::prelude::{AlgorithmName, SecretKey, SharedKey};
+use reqsig_benches::peer::{HttpsigSigner, HttpsigVerifier};
+use reqsig_benches::{Algorithm, ED25519_SEED, Fixture, HMAC_SECRET, now};
 
-fn ed25519(c: &mut Criterion) {
-    let key = ed25519_key();
-    let signer = signer(key.clone());
-    let mut signed = request();
-    let headers = signer.sign_request(&mut signed).expect("sign");
-    let base = headers.base.clone();
-    let body = request().into_body();
+fn compare(c: &mut Criterion, algorithm: Algorithm) {
+    let fixture = Fixture::new(algorithm);
 
-    let dalek = ed25519_dalek::SigningKey::from_bytes(&[42; 32]);
-    let dalek_public = dalek.verifying_key();
-    let signature = dalek.sign(base.as_bytes());
-    let resolver = StaticKey::new("bench-key", key.verifying_key());
-    let verifier = Verifier::new(Policy::server()).clock(Arc::new(FixedClock(NOW)));
-
-    let mut group = c.benchmark_group("ed25519");
+    let mut group = c.benchmark_group(algorithm.name());
     group.bench_function("floor sign", |b| {
-        b.iter(|| {
-            let digest = Sha256::digest(black_box(&body));
-            black_box(digest);
-            black_box(dalek.sign(black_box(base.as_bytes())))
-        })
+        b.iter(|| fixture.floor.sign(black_box(&fixture.body)))
     });
-    let unsigned = request();
     group.bench_function("reqsig sign", |b| {
         b.iter_batched(
-            || unsigned.clone(),
-            |mut request| black_box(signer.sign_request(&mut request).expect("sign")),
+            || fixture.unsigned.clone(),
+            |mut request| {
+                let headers = fixture.signer.sign_request(&mut request).expect("sign");
+                (request, headers)
+            },
             BatchSize::SmallInput,
         )
     });
     group.bench_function("floor verify", |b| {
+        b.iter(|| fixture.floor.verify(black_box(&fixture.body)))
+    });
+    group.bench_function("reqsig verify", |b| {
         b.iter(|| {
-            let digest = Sha256::digest(black_box(&body));
-            black_box(digest);
-            dalek_public
-                .verify_strict(black_box(base.as_bytes()), &signature)
+            fixture
+                .verifier
+                .verify_request(black_box(&fixture.signed), &fixture.resolver)
                 .expect("verify")
         })
     });
-    group.bench_function("reqsig verify", |b| {
-        b.iter(|| {
-            black_box(
-                verifier
-                    .verify_request(black_box(&signed), &resolver)
-                    .expect("verify"),
-            )
-        })
-    });
+    match algorithm {
+        Algorithm::Ed25519 => {
+            let secret = SecretKey::from_bytes(&AlgorithmName::Ed25519, &ED25519_SEED).expect("seed");
+            let public = secret.public_key();
+            httpsig_benches(&mut group, &fixture.unsigned, secret, public);
+        }
+        Algorithm::HmacSha256 => {
+            let shared = SharedKey::HmacSha256(HMAC_SECRET.to_vec());
+            httpsig_benches(&mut group, &fixture.unsigned, shared.clone(), shared);
+        }
+    }
     group.finish();
 }
 
-fn hmac_sha256(c: &mut Criterion) {
-    let key = hmac_key();
-    let signer = signer(key.clone());
-    let mut signed = request();
-    let headers = signer.sign_request(&mut signed).expect("sign");
-    let base = headers.base.clone();
-    let body = request().into_body();
-    let resolver = StaticKey::new("bench-key", key.verifying_key());
-    let verifier = Verifier::new(Policy::server()).clock(Arc::new(FixedClock(NOW)));
-    let tag = key.sign(base.as_bytes()).expect("sign");
+fn httpsig_benches<S, V>(
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    unsigned: &http::Request<Vec<u8>>,
+    signing_key: S,
+    verifying_key: V,
+) where
+    S: httpsig::prelude::SigningKey,
+    V: httpsig::prelude::VerifyingKey,
+{
+    let signer = HttpsigSigner::new(signing_key, now()).expect("httpsig signer");
+    let verifier = HttpsigVerifier::new(verifying_key, now()).expect("httpsig verifier");
+    let mut signed = unsigned.clone();
+    signer.sign_request(&mut signed).expect("httpsig signs");
+    verifier
+        .verify_request(&signed)
+        .expect("httpsig verifies its own signature");
 
-    let mut group = c.benchmark_group("hmac-sha256");
-    group.bench_function("floor sign", |b| {
-        b.iter(|| {
-            black_box(Sha256::digest(black_box(&body)));
-            let mut mac = hmac::Hmac::<Sha256>::new_from_slice(&[7; 32]).expect("key");
-            mac.update(black_box(base.as_bytes()));
-            black_box(mac.finalize())
-        })
-    });
-    let unsigned = request();
-    group.bench_function("reqsig sign", |b| {
+    group.bench_function("httpsig sign", |b| {
         b.iter_batched(
             || unsigned.clone(),
-            |mut request| black_box(signer.sign_request(&mut request).expect("sign")),
+            |mut request| {
+                signer.sign_request(&mut request).expect("sign");
+                request
+            },
             BatchSize::SmallInput,
         )
     });
-    group.bench_function("floor verify", |b| {
-        b.iter(|| {
-            black_box(Sha256::digest(black_box(&body)));
-            let mut mac = hmac::Hmac::<Sha256>::new_from_slice(&[7; 32]).expect("key");
-            mac.update(black_box(base.as_bytes()));
-            mac.verify_slice(&tag).expect("verify")
-        })
+    group.bench_function("httpsig verify", |b| {
+        b.iter(|| verifier.verify_request(black_box(&signed)).expect("verify"))
     });
-    group.bench_function("reqsig verify", |b| {
-        b.iter(|| {
-            black_box(
-                verifier
-                    .verify_request(black_box(&signed), &resolver)
-                    .expect("verify"),
-            )
-        })
-    });
-    group.finish();
+}
+
+fn ed25519(c: &mut Criterion) {
+    compare(c, Algorithm::Ed25519);
+}
+
+fn hmac_sha256(c: &mut Criterion) {
+    compare(c, Algorithm::HmacSha256);
 }
 
 criterion_group!(benches, ed25519, hmac_sha256);

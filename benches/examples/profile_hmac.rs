@@ -1,29 +1,17 @@
-//! Signs and verifies the typical request with HMAC-SHA256 in a loop, for
-//! profilers such as `valgrind --tool=callgrind`.
+//! Signs and verifies the typical request with HMAC-SHA256 in a loop, next
+//! to the floor, for profilers such as `valgrind --tool=callgrind`.
+//!
+//! Usage: `profile_hmac [ROUNDS]` (default 10000). `scripts/bench.sh` reads
+//! the inclusive instruction counts of `Floor::sign`, `Floor::verify`,
+//! `profile::reqsig_sign` and `profile::reqsig_verify`.
 
-use std::sync::Arc;
-
-use reqsig::clock::FixedClock;
-use reqsig::{Policy, StaticKey, Verifier};
-use reqsig_benches::{NOW, hmac_key, request, signer};
+use reqsig_benches::Algorithm;
 
 fn main() {
     let rounds: usize = std::env::args()
         .nth(1)
         .and_then(|n| n.parse().ok())
         .unwrap_or(10_000);
-    let key = hmac_key();
-    let signer = signer(key.clone());
-    let resolver = StaticKey::new("bench-key", key.verifying_key());
-    let verifier = Verifier::new(Policy::server()).clock(Arc::new(FixedClock(NOW)));
-    let unsigned = request();
-    let mut verified = 0;
-    for _ in 0..rounds {
-        let mut signed = unsigned.clone();
-        signer.sign_request(&mut signed).expect("sign");
-        if verifier.verify_request(&signed, &resolver).is_ok() {
-            verified += 1;
-        }
-    }
+    let verified = reqsig_benches::profile::run(Algorithm::HmacSha256, rounds);
     println!("{verified} of {rounds} verified");
 }

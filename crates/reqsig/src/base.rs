@@ -1,7 +1,7 @@
 //! The signature base (RFC 9421 section 2.5): the exact bytes that are signed.
 
 use crate::components::identifier::check_unique;
-use crate::components::{ComponentSource, FieldTypes, component_value};
+use crate::components::{ComponentId, ComponentSource, FieldTypes, component_value};
 use crate::message::MessageView;
 use crate::{Error, LimitKind, Limits, SignatureParams};
 
@@ -43,7 +43,39 @@ pub fn signature_base(
     field_types: &FieldTypes,
     limits: &Limits,
 ) -> Result<String, Error> {
+    check_component_count(params.components(), limits)?;
+    check_unique(params.components())?;
+    build_base(message, request, params, field_types, limits)
+}
+
+/// Builds the signature base of `params`, whose component list the caller
+/// has already checked for duplicates, as [`SignatureParams::from_raw`] does.
+pub(crate) fn build_base(
+    message: &MessageView<'_>,
+    request: Option<&MessageView<'_>>,
+    params: &SignatureParams,
+    field_types: &FieldTypes,
+    limits: &Limits,
+) -> Result<String, Error> {
     let components = params.components();
+    check_component_count(components, limits)?;
+    let mut base = String::with_capacity(base_capacity(components.len()));
+    write_component_lines(message, request, components, field_types, limits, &mut base)?;
+    base.push_str(SIGNATURE_PARAMS_LINE);
+    params.write_to(&mut base);
+    Ok(base)
+}
+
+/// The start of the last line of every base; the serialized parameters follow it.
+pub(crate) const SIGNATURE_PARAMS_LINE: &str = "\"@signature-params\": ";
+
+/// A capacity that fits the base of a typical request with `components` lines.
+pub(crate) fn base_capacity(components: usize) -> usize {
+    256 + 64 * components
+}
+
+/// Rejects more components than `limits` allows.
+pub(crate) fn check_component_count(components: &[ComponentId], limits: &Limits) -> Result<(), Error> {
     if components.len() > limits.max_components {
         return Err(Error::LimitExceeded {
             kind: LimitKind::Components,
@@ -51,21 +83,29 @@ pub fn signature_base(
             max: limits.max_components,
         });
     }
-    check_unique(components)?;
+    Ok(())
+}
+
+/// Appends one `identifier: value` line, ending in a newline, per component.
+pub(crate) fn write_component_lines(
+    message: &MessageView<'_>,
+    request: Option<&MessageView<'_>>,
+    components: &[ComponentId],
+    field_types: &FieldTypes,
+    limits: &Limits,
+    out: &mut String,
+) -> Result<(), Error> {
     let source = ComponentSource {
         message,
         request,
         field_types,
         limits,
     };
-    let mut base = String::with_capacity(128 + 48 * components.len());
     for component in components {
-        component.write_to(&mut base);
-        base.push_str(": ");
-        component_value(component, &source, &mut base)?;
-        base.push('\n');
+        component.write_to(out);
+        out.push_str(": ");
+        component_value(component, &source, out)?;
+        out.push('\n');
     }
-    base.push_str("\"@signature-params\": ");
-    params.write_to(&mut base);
-    Ok(base)
+    Ok(())
 }

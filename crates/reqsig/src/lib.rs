@@ -60,6 +60,7 @@ pub mod policy;
 mod resolver;
 mod signature_fields;
 mod signer;
+mod template;
 mod verifier;
 
 pub use algorithm::{Algorithm, UnknownAlgorithm};

@@ -8,8 +8,9 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use crate::Error;
 use crate::keys::KeyError;
 
-/// Bytes of operating-system randomness fetched at once, for 16 nonces.
-const BUFFER_BYTES: usize = 256;
+/// Bytes of operating-system randomness fetched at once, for 256 nonces,
+/// so the system call is made once per 256 signatures.
+const BUFFER_BYTES: usize = 4096;
 
 /// Random bytes from the operating system, handed out 16 at a time, and the
 /// process id they were fetched in.
@@ -27,13 +28,23 @@ thread_local! {
 
 /// Returns 128 random bits from the operating system, base64url-encoded without padding.
 ///
-/// The bits are read from the operating system 256 bytes at a time and
+/// The bits are read from the operating system 4096 bytes at a time and
 /// handed out once each. A child process made by `fork` refills its buffer
 /// first, so parent and child never send the same nonce.
 ///
 /// # Errors
 /// [`Error::Key`] when the operating system's random source fails.
 pub fn random_nonce() -> Result<String, Error> {
+    let encoded = random_nonce_ascii()?;
+    let text = std::str::from_utf8(&encoded).unwrap_or_else(|_| unreachable!("base64 output is ASCII"));
+    Ok(text.to_owned())
+}
+
+/// The length of a nonce from [`random_nonce`]: 16 bytes in base64url without padding.
+pub(crate) const NONCE_LEN: usize = 22;
+
+/// Returns a nonce as [`random_nonce`] makes it, as ASCII bytes on the stack.
+pub(crate) fn random_nonce_ascii() -> Result<[u8; NONCE_LEN], Error> {
     let mut nonce = [0u8; 16];
     BUFFER.with(|buffer| {
         let mut buffer = buffer.borrow_mut();
@@ -50,7 +61,11 @@ pub fn random_nonce() -> Result<String, Error> {
         buffer.used += 16;
         Ok::<(), Error>(())
     })?;
-    Ok(URL_SAFE_NO_PAD.encode(nonce))
+    let mut encoded = [0u8; NONCE_LEN];
+    URL_SAFE_NO_PAD
+        .encode_slice(nonce, &mut encoded)
+        .unwrap_or_else(|_| unreachable!("16 bytes encode to 22 base64 characters"));
+    Ok(encoded)
 }
 
 #[cfg(test)]
@@ -61,8 +76,9 @@ mod tests {
 
     #[test]
     fn nonces_unique_across_refills() {
-        let nonces: HashSet<String> = (0..100).map(|_| random_nonce().unwrap()).collect();
-        assert_eq!(nonces.len(), 100);
+        // 600 nonces cross at least two refills of the 256-nonce buffer.
+        let nonces: HashSet<String> = (0..600).map(|_| random_nonce().unwrap()).collect();
+        assert_eq!(nonces.len(), 600);
         assert!(nonces.iter().all(|n| n.len() == 22));
     }
 }

@@ -300,9 +300,9 @@ impl SignatureParams {
     }
 }
 
-const KNOWN: [&str; 6] = ["created", "expires", "nonce", "alg", "keyid", "tag"];
+pub(crate) const KNOWN: [&str; 6] = ["created", "expires", "nonce", "alg", "keyid", "tag"];
 
-fn write_parameter(out: &mut String, name: &str, value: &BareItem) {
+pub(crate) fn write_parameter(out: &mut String, name: &str, value: &BareItem) {
     // Names were validated as keys and strings as sf-strings when they were
     // set or parsed, so the common types are written directly.
     match value {
@@ -340,7 +340,7 @@ fn write_parameter(out: &mut String, name: &str, value: &BareItem) {
 }
 
 /// Appends an integer in decimal without going through `core::fmt`.
-fn write_integer(out: &mut String, value: i64) {
+pub(crate) fn write_integer(out: &mut String, value: i64) {
     let mut digits = [0u8; 20];
     let mut position = digits.len();
     let mut rest = value.unsigned_abs();
@@ -368,7 +368,7 @@ fn string_item(name: &str, text: &str) -> Result<BareItem, Error> {
         })
 }
 
-fn integer(name: &str, value: u64) -> Result<sfv::Integer, Error> {
+pub(crate) fn integer(name: &str, value: u64) -> Result<sfv::Integer, Error> {
     // Structured-field integers hold at most 15 digits (RFC 9651 section 3.3.1).
     i64::try_from(value)
         .ok()

@@ -56,7 +56,7 @@ pub(crate) fn parse_input_dictionary(
     max_members: usize,
 ) -> Result<Vec<RawSignatureInput>, Error> {
     let visitor = InputDictionary {
-        members: Vec::new(),
+        members: Vec::with_capacity(1),
         max_members,
     };
     sfv::Parser::new(value)
@@ -64,11 +64,11 @@ pub(crate) fn parse_input_dictionary(
         .map_err(|e| shape_error(e, field, max_members, true))
 }
 
-/// Parses `Signature`: a dictionary of byte sequences.
+/// Parses `Signature`: a dictionary of byte sequences, with the labels borrowed from `value`.
 pub(crate) fn parse_signature_dictionary(
     value: &[u8],
     max_members: usize,
-) -> Result<Vec<(String, Vec<u8>)>, Error> {
+) -> Result<Vec<(&str, Vec<u8>)>, Error> {
     let visitor = SignatureDictionary {
         members: Vec::new(),
         max_members,
@@ -133,8 +133,10 @@ impl<'de> visitor::DictionaryVisitor<'de> for InputDictionary {
         }
         self.members.push(RawSignatureInput {
             label: label.to_owned(),
-            components: Vec::new(),
-            params: Vec::new(),
+            // Room for a typical signature's components and parameters, so
+            // the lists are allocated once.
+            components: Vec::with_capacity(8),
+            params: Vec::with_capacity(6),
         });
         Ok(InputEntry(self.members.last_mut()))
     }
@@ -220,24 +222,24 @@ impl<'de> visitor::ListVisitor<'de> for SingleInnerList {
     }
 }
 
-struct SignatureDictionary {
-    members: Vec<(String, Vec<u8>)>,
+struct SignatureDictionary<'de> {
+    members: Vec<(&'de str, Vec<u8>)>,
     max_members: usize,
 }
 
-impl<'de> visitor::DictionaryVisitor<'de> for SignatureDictionary {
-    type Out = Vec<(String, Vec<u8>)>;
+impl<'de> visitor::DictionaryVisitor<'de> for SignatureDictionary<'de> {
+    type Out = Vec<(&'de str, Vec<u8>)>;
     type Error = ShapeError;
 
     fn entry(&mut self, key: &'de KeyRef) -> Result<impl visitor::EntryVisitor<'de>, Self::Error> {
         let label = key.as_str();
-        if self.members.iter().any(|(l, _)| l == label) {
+        if self.members.iter().any(|(l, _)| *l == label) {
             return Err(ShapeError::DuplicateLabel(label.to_owned()));
         }
         if self.members.len() >= self.max_members {
             return Err(ShapeError::TooManyMembers(self.max_members));
         }
-        self.members.push((label.to_owned(), Vec::new()));
+        self.members.push((label, Vec::new()));
         Ok(SignatureEntry(self.members.last_mut()))
     }
 
@@ -246,9 +248,9 @@ impl<'de> visitor::DictionaryVisitor<'de> for SignatureDictionary {
     }
 }
 
-struct SignatureEntry<'a>(Option<&'a mut (String, Vec<u8>)>);
+struct SignatureEntry<'a, 'de>(Option<&'a mut (&'de str, Vec<u8>)>);
 
-impl<'de> visitor::EntryVisitor<'de> for SignatureEntry<'_> {
+impl<'de> visitor::EntryVisitor<'de> for SignatureEntry<'_, 'de> {
     type Error = ShapeError;
 
     fn item(self) -> Result<impl visitor::ItemVisitor<'de>, Self::Error> {
@@ -256,14 +258,14 @@ impl<'de> visitor::EntryVisitor<'de> for SignatureEntry<'_> {
     }
 
     fn inner_list(self) -> Result<impl visitor::InnerListVisitor<'de>, Self::Error> {
-        let label = self.0.map(|m| m.0.clone()).unwrap_or_default();
+        let label = self.0.map(|m| m.0.to_owned()).unwrap_or_default();
         Err::<visitor::Ignored, _>(ShapeError::NotByteSequence(label))
     }
 }
 
-struct SignatureItem<'a>(Option<&'a mut (String, Vec<u8>)>);
+struct SignatureItem<'a, 'de>(Option<&'a mut (&'de str, Vec<u8>)>);
 
-impl<'de> visitor::ItemVisitor<'de> for SignatureItem<'_> {
+impl<'de> visitor::ItemVisitor<'de> for SignatureItem<'_, 'de> {
     type Out = ();
     type Error = ShapeError;
 
@@ -279,7 +281,7 @@ impl<'de> visitor::ItemVisitor<'de> for SignatureItem<'_> {
                 member.1 = bytes;
                 Ok(visitor::Ignored)
             }
-            _ => Err(ShapeError::NotByteSequence(member.0.clone())),
+            _ => Err(ShapeError::NotByteSequence(member.0.to_owned())),
         }
     }
 }

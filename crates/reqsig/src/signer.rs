@@ -7,13 +7,17 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use sfv::BareItem;
 
+use crate::base::{SIGNATURE_PARAMS_LINE, base_capacity, check_component_count, write_component_lines};
 use crate::clock::{Clock, SystemClock};
 use crate::components::{ComponentId, Derived, FieldTypes};
 use crate::digest::{DigestAlgorithm, content_digest, verify_content_digest};
 use crate::keys::{MessageSigner, SigningKey};
+use crate::message::names::{CONTENT_DIGEST, SIGNATURE, SIGNATURE_INPUT};
+use crate::message::view::{Fields, declares_body};
 use crate::message::{BodyBytes, Message, MessageView, TargetContext, ToMessageView};
 use crate::nonce::random_nonce;
 use crate::signature_fields::parse_input_dictionary;
+use crate::template::{ParamsTemplate, TemplateInput};
 use crate::{Algorithm, Error, Limits, SignatureParams, signature_base};
 
 /// How the signer sets the `nonce` parameter.
@@ -69,6 +73,8 @@ pub struct Signer {
     field_types: FieldTypes,
     limits: Limits,
     context: TargetContext,
+    /// The serialized parameters, prepared by `build`; `None` takes the general path.
+    template: Option<ParamsTemplate>,
 }
 
 /// The configuration of a [`Signer`], in the order a caller usually decides it.
@@ -167,6 +173,7 @@ impl Signer {
                 field_types: FieldTypes::default(),
                 limits: Limits::default(),
                 context: TargetContext::default(),
+                template: None,
             },
             key_id: None,
         }
@@ -217,11 +224,16 @@ impl Signer {
         &self,
         request: &mut http::Request<B>,
     ) -> Result<SignatureHeaders, Error> {
-        let digest = self.missing_digest(&request.to_view(&self.context)?)?;
+        // Reads the fields and body directly, so the view is built only once,
+        // after the Content-Digest is added.
+        let body = request.body().body_bytes();
+        let fields = Fields::Map(request.headers());
+        let has_body = || declares_body(fields) || !body.is_empty();
+        let digest = self.missing_digest_of(fields, Some(body), has_body)?;
         if let Some(value) = &digest {
             request
                 .headers_mut()
-                .insert("content-digest", header_value(value)?);
+                .insert(CONTENT_DIGEST.clone(), header_value(value)?);
         }
         let mut headers = self.headers_for(&request.to_view(&self.context)?, None)?;
         append_http(request.headers_mut(), &headers)?;
@@ -243,7 +255,7 @@ impl Signer {
         if let Some(value) = &digest {
             response
                 .headers_mut()
-                .insert("content-digest", header_value(value)?);
+                .insert(CONTENT_DIGEST.clone(), header_value(value)?);
         }
         let mut headers = self.headers_for(&response.to_view(&self.context)?, request)?;
         append_http(response.headers_mut(), &headers)?;
@@ -286,9 +298,50 @@ impl Signer {
         message: &MessageView<'_>,
         request: Option<&MessageView<'_>>,
     ) -> Result<SignatureHeaders, Error> {
-        let prepared = self.prepare(message, request)?;
-        let signature = self.key.sign(prepared.base.as_bytes())?;
-        Ok(prepared.finish(&signature))
+        let Some(template) = &self.template else {
+            let prepared = self.prepare(message, request)?;
+            let signature = self.key.sign(prepared.base.as_bytes())?;
+            return Ok(prepared.finish(&signature));
+        };
+
+        // The same checks and bytes as `prepare`, without building
+        // `SignatureParams`: the parameters are written from the template.
+        self.check_label_unused(message)?;
+        let defaults;
+        let components = match &self.components {
+            Some(components) => components.as_slice(),
+            None => {
+                defaults = Signer::default_components(message);
+                defaults.as_slice()
+            }
+        };
+        let values = template.values(self.clock.now())?;
+
+        // Configured lists were checked for duplicates by `build`, and the
+        // default lists have none.
+        check_component_count(components, &self.limits)?;
+        let mut base = String::with_capacity(base_capacity(components.len()));
+        write_component_lines(
+            message,
+            request,
+            components,
+            &self.field_types,
+            &self.limits,
+            &mut base,
+        )?;
+        base.push_str(SIGNATURE_PARAMS_LINE);
+        let params_start = base.len();
+        template.write(&mut base, components, &values);
+
+        let signature = self.key.sign(base.as_bytes())?;
+        let (signature_input, signature) = signature_fields(&self.label, &base[params_start..], &signature);
+        Ok(SignatureHeaders {
+            label: self.label.clone(),
+            signature_input,
+            signature,
+            content_digest: None,
+            base,
+        })
     }
 
     /// Builds the signature base and parameters, for signing with an external
@@ -340,17 +393,28 @@ impl Signer {
     /// Returns the Content-Digest to add, or `None` when it is not covered or
     /// already present and correct.
     fn missing_digest(&self, message: &MessageView<'_>) -> Result<Option<String>, Error> {
+        self.missing_digest_of(message.headers, message.body(), || message.has_body())
+    }
+
+    /// [`Signer::missing_digest`] for a message given by its fields and body;
+    /// `has_body` is called only when the default components apply.
+    fn missing_digest_of(
+        &self,
+        fields: Fields<'_>,
+        body: Option<&[u8]>,
+        has_body: impl FnOnce() -> bool,
+    ) -> Result<Option<String>, Error> {
         let covers_digest = match &self.components {
             Some(components) => components
                 .iter()
                 .any(|c| c.name() == "content-digest" && !c.req() && !c.tr()),
-            None => message.has_body(),
+            None => has_body(),
         };
         if !covers_digest {
             return Ok(None);
         }
-        let body = message.body().unwrap_or_default();
-        let mut existing = message.header_values("content-digest").peekable();
+        let body = body.unwrap_or_default();
+        let mut existing = fields.values("content-digest").peekable();
         if existing.peek().is_some() {
             let joined = existing.collect::<Vec<_>>().join(&b", "[..]);
             verify_content_digest(&joined, body)?;
@@ -509,6 +573,20 @@ impl SignerBuilder {
         if let Some(components) = &signer.components {
             crate::components::identifier::check_unique(components)?;
         }
+        signer.template = ParamsTemplate::new(&TemplateInput {
+            components: signer.components.as_deref(),
+            created: signer.created,
+            expires_in: signer.expires_in,
+            keyid: &signer.key_id,
+            nonce: match &signer.nonce {
+                Nonce::Fixed(value) => Some(value.as_str()),
+                Nonce::Random | Nonce::None => None,
+            },
+            random_nonce: matches!(signer.nonce, Nonce::Random),
+            alg: signer.alg_parameter.then(|| signer.key.algorithm().name()),
+            tag: signer.tag.as_deref(),
+            extra: &signer.extra,
+        });
         Ok(signer)
     }
 }
@@ -519,7 +597,22 @@ fn header_value(value: &str) -> Result<http::HeaderValue, Error> {
 }
 
 fn append_http(headers: &mut http::HeaderMap, signature: &SignatureHeaders) -> Result<(), Error> {
-    headers.append("signature-input", header_value(&signature.signature_input)?);
-    headers.append("signature", header_value(&signature.signature)?);
+    headers.append(SIGNATURE_INPUT.clone(), header_value(&signature.signature_input)?);
+    headers.append(SIGNATURE.clone(), header_value(&signature.signature)?);
     Ok(())
+}
+
+/// Builds the `Signature-Input` and `Signature` members of one signature
+/// from its label, serialized parameters and raw signature bytes.
+fn signature_fields(label: &str, params: &str, signature: &[u8]) -> (String, String) {
+    let mut signature_input = String::with_capacity(label.len() + 1 + params.len());
+    signature_input.push_str(label);
+    signature_input.push('=');
+    signature_input.push_str(params);
+    let mut signature_field = String::with_capacity(label.len() + 4 + signature.len().div_ceil(3) * 4);
+    signature_field.push_str(label);
+    signature_field.push_str("=:");
+    STANDARD.encode_string(signature, &mut signature_field);
+    signature_field.push(':');
+    (signature_input, signature_field)
 }

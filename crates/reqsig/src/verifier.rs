@@ -1,10 +1,11 @@
 //! Verifying signed requests and responses (RFC 9421 section 3.2).
 
-use std::borrow::Borrow;
+use std::borrow::{Borrow, Cow};
 use std::pin::pin;
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
+use crate::base::build_base;
 use crate::clock::{Clock, SystemClock};
 use crate::components::{ComponentId, FieldTypes};
 use crate::digest::verify_content_digest;
@@ -12,7 +13,7 @@ use crate::keys::VerifyingKey;
 use crate::message::{BodyBytes, MessageView, TargetContext, ToMessageView};
 use crate::policy::Requirement;
 use crate::signature_fields::{RawSignatureInput, parse_input_dictionary, parse_signature_dictionary};
-use crate::{Algorithm, Error, KeyResolver, LimitKind, Policy, SignatureParams, signature_base};
+use crate::{Algorithm, Error, KeyResolver, LimitKind, Policy, SignatureParams};
 
 /// The signatures of a message that must verify.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -236,7 +237,12 @@ impl Verifier {
                 vec![found.ok_or_else(|| Error::TagNotFound { tag: tag.clone() })?]
             }
         };
-        let mut verified = Vec::with_capacity(chosen.len());
+        // Only `Selection::All` collects results; the others return the first that verifies.
+        let mut verified = Vec::with_capacity(if matches!(selection, Selection::All) {
+            chosen.len()
+        } else {
+            0
+        });
         let mut first_error = None;
         for candidate in chosen {
             match self.verify_candidate(candidate, message, request, resolver).await {
@@ -277,8 +283,8 @@ impl Verifier {
         let mut signatures = parse_signature_dictionary(&signature, limits.max_signatures)?;
         Ok(inputs
             .into_iter()
-            .map(|raw: RawSignatureInput| {
-                let label = raw.label.clone();
+            .map(|mut raw: RawSignatureInput| {
+                let label = std::mem::take(&mut raw.label);
                 let signature = signatures
                     .iter()
                     .position(|(l, _)| *l == label)
@@ -311,11 +317,11 @@ impl Verifier {
         })?;
         self.check_structure(&params, message)?;
 
-        let keyid = params
+        let keyid_owned = params
             .keyid()
             .ok_or(Error::MissingParameter { name: "keyid" })?
             .to_owned();
-        let keyid = keyid.as_str();
+        let keyid = keyid_owned.as_str();
         let resolved = resolver.resolve(keyid).await?;
         let key: &VerifyingKey = resolved.borrow();
         let algorithm = key.algorithm();
@@ -334,18 +340,21 @@ impl Verifier {
             return Err(Error::AlgorithmNotAllowed { algorithm });
         }
 
-        let base = signature_base(message, request, &params, &self.field_types, &self.policy.limits)?;
+        // `SignatureParams::from_raw` rejected repeated components already.
+        let base = build_base(message, request, &params, &self.field_types, &self.policy.limits)?;
         key.verify(base.as_bytes(), &signature)
             .map_err(|_| Error::InvalidSignature {
                 label: label.clone(),
                 keyid: keyid.to_owned(),
             })?;
+        // The resolved key borrows the key id, which the result takes below.
+        drop(resolved);
 
         self.check_time(&params)?;
         let digest_checked = self.check_digest(&params, message)?;
         Ok(Verified {
             label,
-            keyid: keyid.to_owned(),
+            keyid: keyid_owned,
             algorithm,
             params,
             digest_checked,
@@ -509,13 +518,15 @@ fn check_signature_coverage(covered: &[ComponentId]) -> Result<(), Error> {
 }
 
 /// Joins a field's lines with `, ` after checking the line and byte limits.
-pub(crate) fn joined_field(
-    message: &MessageView<'_>,
+///
+/// A field sent on one line, the usual case, is borrowed rather than copied.
+pub(crate) fn joined_field<'a>(
+    message: &MessageView<'a>,
     name: &'static str,
     policy: &Policy,
-) -> Result<Option<Vec<u8>>, Error> {
+) -> Result<Option<Cow<'a, [u8]>>, Error> {
     let limits = &policy.limits;
-    let mut joined: Option<Vec<u8>> = None;
+    let mut joined: Option<Cow<'a, [u8]>> = None;
     let mut lines = 0;
     for value in message.header_values(name) {
         lines += 1;
@@ -526,18 +537,25 @@ pub(crate) fn joined_field(
                 max: limits.max_field_lines,
             });
         }
-        let buffer = joined.get_or_insert_with(Vec::new);
-        if !buffer.is_empty() {
-            buffer.extend_from_slice(b", ");
-        }
-        buffer.extend_from_slice(value);
-        if buffer.len() > limits.max_header_bytes {
+        let combined = match joined.take() {
+            // Lines before the first non-empty one add no separator.
+            None => Cow::Borrowed(value),
+            Some(previous) if previous.is_empty() => Cow::Borrowed(value),
+            Some(previous) => {
+                let mut buffer = previous.into_owned();
+                buffer.extend_from_slice(b", ");
+                buffer.extend_from_slice(value);
+                Cow::Owned(buffer)
+            }
+        };
+        if combined.len() > limits.max_header_bytes {
             return Err(Error::LimitExceeded {
                 kind: LimitKind::HeaderBytes,
-                actual: buffer.len(),
+                actual: combined.len(),
                 max: limits.max_header_bytes,
             });
         }
+        joined = Some(combined);
     }
     Ok(joined)
 }

@@ -19,9 +19,11 @@ pub(crate) fn write_field_value(
     let name = id.name();
     let mut lines = 0;
     let mut bytes = 0;
+    let mut first_line = None;
     for value in fields.values(name) {
         lines += 1;
         bytes += value.len();
+        first_line.get_or_insert(value);
     }
     if lines == 0 {
         return Err(Error::MissingComponent {
@@ -45,7 +47,11 @@ pub(crate) fn write_field_value(
     }
 
     if !id.sf() && id.key().is_none() {
-        return write_combined(id, fields, out);
+        // A field on one line, the usual case, needs no second lookup.
+        return match (lines, first_line) {
+            (1, Some(line)) => write_normalized_line(id, line, out),
+            _ => write_combined(id, fields, out),
+        };
     }
     let mut combined = String::with_capacity(bytes + 2 * lines);
     write_combined(id, fields, &mut combined)?;
@@ -76,6 +82,13 @@ pub(crate) fn write_combined(id: &ComponentId, fields: Fields<'_>, out: &mut Str
 /// folding replaced by one space (RFC 9421 section 2.1, RFC 9112 section 5.2).
 fn write_normalized_line(id: &ComponentId, line: &[u8], out: &mut String) -> Result<(), Error> {
     let line = trim_ows(line);
+    // Most lines have neither a fold nor an invalid byte and are copied whole.
+    if line.iter().all(|&b| b == b'\t' || (0x20..0x7f).contains(&b))
+        && let Ok(text) = std::str::from_utf8(line)
+    {
+        out.push_str(text);
+        return Ok(());
+    }
     let mut i = 0;
     while i < line.len() {
         let byte = line[i];

@@ -1,5 +1,6 @@
 //! Component identifiers: a name and its parameters (RFC 9421 section 2).
 
+use std::borrow::Cow;
 use std::fmt;
 
 use sfv::{BareItemFromInput, KeyRef, visitor};
@@ -24,7 +25,8 @@ use crate::Error;
 /// ```
 #[derive(Clone, Debug)]
 pub struct ComponentId {
-    name: String,
+    /// Borrowed for derived components and common fields, so most identifiers allocate nothing.
+    name: Cow<'static, str>,
     derived: Option<Derived>,
     sf: bool,
     bs: bool,
@@ -59,12 +61,15 @@ impl ComponentId {
                 "a field name must be a non-empty token (RFC 9110 section 5.1)",
             ));
         }
-        Ok(ComponentId::bare(lower, None))
+        Ok(ComponentId::bare(
+            interned(&lower, None).unwrap_or(Cow::Owned(lower)),
+            None,
+        ))
     }
 
     /// Creates the identifier of a derived component.
     pub fn derived(component: Derived) -> ComponentId {
-        ComponentId::bare(component.name().to_owned(), Some(component))
+        ComponentId::bare(Cow::Borrowed(component.name()), Some(component))
     }
 
     /// Creates `"@query-param";name="..."`; `name` is given percent-encoded, as in the query.
@@ -75,7 +80,7 @@ impl ComponentId {
         id
     }
 
-    fn bare(name: String, derived: Option<Derived>) -> ComponentId {
+    fn bare(name: Cow<'static, str>, derived: Option<Derived>) -> ComponentId {
         ComponentId {
             name,
             derived,
@@ -339,6 +344,11 @@ pub(crate) fn check_unique(ids: &[ComponentId]) -> Result<(), Error> {
 /// validated name, so it holds only printable ASCII.
 pub(crate) fn write_sf_string(out: &mut String, text: &str) {
     out.push('"');
+    if !text.bytes().any(|b| b == b'"' || b == b'\\') {
+        out.push_str(text);
+        out.push('"');
+        return;
+    }
     for c in text.chars() {
         if c == '"' || c == '\\' {
             out.push('\\');
@@ -346,6 +356,15 @@ pub(crate) fn write_sf_string(out: &mut String, text: &str) {
         out.push(c);
     }
     out.push('"');
+}
+
+/// Returns a `'static` spelling of `name` when it is the derived component
+/// `derived` or a common field, so that the identifier needs no allocation.
+fn interned(name: &str, derived: Option<Derived>) -> Option<Cow<'static, str>> {
+    match derived {
+        Some(derived) => Some(Cow::Borrowed(derived.name())),
+        None => crate::message::names::known(name).map(|known| Cow::Borrowed(known.as_str())),
+    }
 }
 
 pub(crate) fn is_tchar(b: u8) -> bool {
@@ -380,7 +399,9 @@ impl<'de> visitor::ItemVisitor<'de> for IdVisitor<'_> {
         match bare_item {
             BareItemFromInput::String(name) => {
                 let name = name.as_str();
-                self.id = Some(ComponentId::bare(name.to_owned(), Derived::from_name(name)));
+                let derived = Derived::from_name(name);
+                let name = interned(name, derived).unwrap_or_else(|| Cow::Owned(name.to_owned()));
+                self.id = Some(ComponentId::bare(name, derived));
             }
             _ => self.error = Some("a component identifier must be a quoted string".to_owned()),
         }

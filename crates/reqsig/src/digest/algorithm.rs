@@ -95,10 +95,25 @@ impl HashState {
         }
     }
 
-    pub(crate) fn finalize(self) -> Vec<u8> {
+    pub(crate) fn finalize(self) -> HashOutput {
         match self {
-            HashState::Sha256(hasher) => hasher.finalize().to_vec(),
-            HashState::Sha512(hasher) => hasher.finalize().to_vec(),
+            HashState::Sha256(hasher) => HashOutput::Sha256(hasher.finalize().into()),
+            HashState::Sha512(hasher) => HashOutput::Sha512(hasher.finalize().into()),
+        }
+    }
+}
+
+/// A finished digest, kept on the stack.
+pub(crate) enum HashOutput {
+    Sha256([u8; 32]),
+    Sha512([u8; 64]),
+}
+
+impl HashOutput {
+    pub(crate) fn as_slice(&self) -> &[u8] {
+        match self {
+            HashOutput::Sha256(digest) => digest,
+            HashOutput::Sha512(digest) => digest,
         }
     }
 }

@@ -4,10 +4,12 @@
 use std::collections::HashSet;
 use std::convert::Infallible;
 
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
 use sfv::visitor::{
     DictionaryVisitor, EntryVisitor, Ignored, InnerListVisitor, ItemVisitor, ParameterVisitor,
 };
-use sfv::{BareItemFromInput, DictSerializer, KeyRef, Parser, RefBareItem};
+use sfv::{BareItemFromInput, KeyRef, Parser};
 
 use super::algorithm::DigestAlgorithm;
 use crate::Error;
@@ -20,12 +22,19 @@ pub(crate) struct ExpectedDigest {
 }
 
 /// Serializes one dictionary member, `name=:base64:`.
+///
+/// This is what `sfv`'s dictionary serializer writes for the member: the
+/// algorithm names are valid keys, and a byte sequence is standard base64
+/// with padding between colons. It is written directly to save the
+/// serializer's checks on every signature.
 pub(crate) fn serialize_member(algorithm: DigestAlgorithm, digest: &[u8]) -> String {
-    let mut serializer = DictSerializer::new();
-    serializer.bare_item(key(algorithm), RefBareItem::ByteSequence(digest));
-    serializer
-        .finish()
-        .expect("a dictionary with one member always serializes")
+    let name = key(algorithm).as_str();
+    let mut member = String::with_capacity(name.len() + 3 + digest.len().div_ceil(3) * 4);
+    member.push_str(name);
+    member.push_str("=:");
+    STANDARD.encode_string(digest, &mut member);
+    member.push(':');
+    member
 }
 
 fn key(algorithm: DigestAlgorithm) -> &'static KeyRef {
@@ -57,18 +66,22 @@ pub(crate) fn parse_field(field_value: &[u8]) -> Result<Vec<ExpectedDigest>, Err
         ));
     }
 
-    let mut seen = HashSet::new();
-    let mut expected = Vec::new();
-    let mut unsupported = Vec::new();
-    for member in &members {
-        if !seen.insert(member.key.as_str()) {
+    // A set finds repeated names in long fields; the usual one or two
+    // members are compared directly.
+    let mut seen = (members.len() > SCAN_LIMIT).then(HashSet::new);
+    for (i, member) in members.iter().enumerate() {
+        let repeated = match &mut seen {
+            Some(seen) => !seen.insert(member.key),
+            None => members[..i].iter().any(|earlier| earlier.key == member.key),
+        };
+        if repeated {
             return Err(malformed(format!(
                 "member {} occurs more than once; send each algorithm once",
                 member.key
             )));
         }
-        let value = match &member.value {
-            MemberValue::Bytes(bytes) => bytes,
+        match &member.value {
+            MemberValue::Bytes(_) => {}
             MemberValue::InnerList => {
                 return Err(malformed(format!(
                     "member {} is an inner list; its value must be a byte sequence such as :<base64>:",
@@ -81,13 +94,19 @@ pub(crate) fn parse_field(field_value: &[u8]) -> Result<Vec<ExpectedDigest>, Err
                     member.key
                 )));
             }
+        }
+    }
+
+    // Every member is a byte sequence with its own name; take the supported ones.
+    let mut expected = Vec::with_capacity(1);
+    let mut unsupported = Vec::new();
+    for member in members {
+        let MemberValue::Bytes(value) = member.value else {
+            continue;
         };
-        match DigestAlgorithm::from_name(&member.key) {
-            Some(algorithm) => expected.push(ExpectedDigest {
-                algorithm,
-                value: value.clone(),
-            }),
-            None => unsupported.push(member.key.as_str()),
+        match DigestAlgorithm::from_name(member.key) {
+            Some(algorithm) => expected.push(ExpectedDigest { algorithm, value }),
+            None => unsupported.push(member.key),
         }
     }
 
@@ -105,10 +124,13 @@ fn malformed(reason: impl Into<String>) -> Error {
     }
 }
 
+/// Fields with more members than this are checked for repeated names with a set.
+const SCAN_LIMIT: usize = 8;
+
 /// One dictionary member as written, before any check of its meaning.
 #[derive(Debug)]
-struct Member {
-    key: String,
+struct Member<'de> {
+    key: &'de str,
     value: MemberValue,
 }
 
@@ -122,18 +144,18 @@ enum MemberValue {
 
 /// Collects every member in order, keeping duplicate keys so they can be rejected.
 #[derive(Debug, Default)]
-struct MembersVisitor {
-    members: Vec<Member>,
+struct MembersVisitor<'de> {
+    members: Vec<Member<'de>>,
 }
 
-impl<'de> DictionaryVisitor<'de> for MembersVisitor {
-    type Out = Vec<Member>;
+impl<'de> DictionaryVisitor<'de> for MembersVisitor<'de> {
+    type Out = Vec<Member<'de>>;
     type Error = Infallible;
 
     fn entry(&mut self, key: &'de KeyRef) -> Result<impl EntryVisitor<'de>, Self::Error> {
         Ok(MemberVisitor {
             members: &mut self.members,
-            key: key.as_str().to_owned(),
+            key: key.as_str(),
         })
     }
 
@@ -143,18 +165,18 @@ impl<'de> DictionaryVisitor<'de> for MembersVisitor {
 }
 
 /// Records one member's value. Parameters are allowed and ignored.
-struct MemberVisitor<'a> {
-    members: &'a mut Vec<Member>,
-    key: String,
+struct MemberVisitor<'a, 'de> {
+    members: &'a mut Vec<Member<'de>>,
+    key: &'de str,
 }
 
-impl MemberVisitor<'_> {
+impl MemberVisitor<'_, '_> {
     fn record(self, value: MemberValue) {
         self.members.push(Member { key: self.key, value });
     }
 }
 
-impl<'de> EntryVisitor<'de> for MemberVisitor<'_> {
+impl<'de> EntryVisitor<'de> for MemberVisitor<'_, 'de> {
     type Error = Infallible;
 
     fn item(self) -> Result<impl ItemVisitor<'de>, Self::Error> {
@@ -167,7 +189,7 @@ impl<'de> EntryVisitor<'de> for MemberVisitor<'_> {
     }
 }
 
-impl<'de> ItemVisitor<'de> for MemberVisitor<'_> {
+impl<'de> ItemVisitor<'de> for MemberVisitor<'_, 'de> {
     type Out = ();
     type Error = Infallible;
 
@@ -187,5 +209,25 @@ impl<'de> ItemVisitor<'de> for MemberVisitor<'_> {
         };
         self.record(value);
         Ok(Ignored)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use sfv::{DictSerializer, RefBareItem};
+
+    use super::{DigestAlgorithm, key, serialize_member};
+
+    #[test]
+    fn member_matches_sfv_serializer() {
+        for algorithm in DigestAlgorithm::ALL {
+            for fill in [0x00, 0x3e, 0xff] {
+                let digest = vec![fill; algorithm.output_len()];
+                let mut serializer = DictSerializer::new();
+                serializer.bare_item(key(algorithm), RefBareItem::ByteSequence(&digest));
+                let expected = serializer.finish().unwrap();
+                assert_eq!(serialize_member(algorithm, &digest), expected);
+            }
+        }
     }
 }

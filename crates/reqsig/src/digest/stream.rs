@@ -41,7 +41,7 @@ impl DigestHasher {
 
     /// Returns the field value for the bytes fed so far, such as `sha-256=:<base64>:`.
     pub fn finalize(self) -> String {
-        serialize_member(self.algorithm, &self.state.finalize())
+        serialize_member(self.algorithm, self.state.finalize().as_slice())
     }
 }
 
@@ -118,7 +118,7 @@ impl DigestVerifier {
     /// whose digest differs from the body's.
     pub fn finish(self) -> Result<(), Error> {
         for (expected, state) in self.checks {
-            if state.finalize() != expected.value {
+            if state.finalize().as_slice() != expected.value.as_slice() {
                 return Err(Error::DigestMismatch {
                     algorithm: expected.algorithm.name().to_owned(),
                 });

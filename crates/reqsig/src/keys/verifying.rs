@@ -1,6 +1,7 @@
 //! [`VerifyingKey`]: a public key or shared secret bound to one algorithm.
 
 use std::fmt;
+use std::sync::OnceLock;
 
 use zeroize::Zeroizing;
 
@@ -39,6 +40,9 @@ use super::rsa;
 pub struct VerifyingKey {
     algorithm: Algorithm,
     key: PublicKey,
+    /// Whether this is an RFC 9421 test key, computed on first use: finding
+    /// out takes a JWK thumbprint, and servers ask on every request.
+    rfc9421_test_key: OnceLock<bool>,
 }
 
 /// The key material of a [`VerifyingKey`].
@@ -55,7 +59,11 @@ pub(crate) enum PublicKey {
 impl VerifyingKey {
     /// Assembles a key whose algorithm the caller has already bound.
     pub(crate) fn from_parts(algorithm: Algorithm, key: PublicKey) -> VerifyingKey {
-        VerifyingKey { algorithm, key }
+        VerifyingKey {
+            algorithm,
+            key,
+            rfc9421_test_key: OnceLock::new(),
+        }
     }
 
     /// Takes the public half of a signing key.
@@ -202,7 +210,9 @@ impl VerifyingKey {
     /// Reports whether this is one of the RFC 9421 Appendix B.1 test keys,
     /// whose private halves are published. Servers refuse them by default.
     pub fn is_rfc9421_test_key(&self) -> bool {
-        thumbprint::is_rfc9421_test_key(self)
+        *self
+            .rfc9421_test_key
+            .get_or_init(|| thumbprint::is_rfc9421_test_key(self))
     }
 }
 
@@ -235,5 +245,29 @@ impl fmt::Debug for VerifyingKey {
             None => debug.field("secret", &"<redacted>"),
         };
         debug.finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::VerifyingKey;
+    use crate::{Algorithm, SigningKey};
+
+    /// The RFC 9421 Appendix B.1.4 test key.
+    const TEST_KEY_PEM: &str = "-----BEGIN PUBLIC KEY-----\n\
+                                MCowBQYDK2VwAyEAJrQLj5P/89iXES9+vFgrIy29clF9CC/oPPsw3c5D0bs=\n\
+                                -----END PUBLIC KEY-----\n";
+
+    #[test]
+    fn test_key_answer_kept() {
+        let test_key = VerifyingKey::from_pem(TEST_KEY_PEM, None).unwrap();
+        let other = SigningKey::generate(Algorithm::Ed25519).unwrap().verifying_key();
+        for _ in 0..2 {
+            assert!(test_key.is_rfc9421_test_key());
+            assert!(!other.is_rfc9421_test_key());
+        }
+        assert!(test_key.clone().is_rfc9421_test_key());
+        assert!(!other.clone().is_rfc9421_test_key());
+        assert_ne!(test_key, other);
     }
 }

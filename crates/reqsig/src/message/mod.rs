@@ -4,6 +4,7 @@
 //! that the `http` types and [`Message`] both produce, so the component code has
 //! one path for every source.
 
+pub(crate) mod names;
 mod owned;
 mod target;
 pub(crate) mod view;

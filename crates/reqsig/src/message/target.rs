@@ -180,15 +180,27 @@ pub(crate) fn normalize_authority(authority: &str, scheme: Scheme) -> Result<Cow
     if authority.is_empty() {
         return Err(Error::invalid_message("the authority is empty"));
     }
-    if authority.contains('@') {
+    // One pass over the bytes finds everything the checks below need.
+    let mut user_info = false;
+    let mut invalid = false;
+    let mut uppercase = false;
+    let mut host_end = 0;
+    for (i, byte) in authority.bytes().enumerate() {
+        match byte {
+            b'@' => user_info = true,
+            b']' => host_end = i + 1,
+            b'A'..=b'Z' => uppercase = true,
+            b'/' | b'?' | b'#' => invalid = true,
+            byte if byte <= b' ' || byte >= 0x7f => invalid = true,
+            _ => {}
+        }
+    }
+    if user_info {
         return Err(Error::invalid_message(format!(
             "the authority {authority:?} carries user information, which a request must not send"
         )));
     }
-    if authority
-        .bytes()
-        .any(|b| b <= b' ' || b >= 0x7f || b == b'/' || b == b'?' || b == b'#')
-    {
+    if invalid {
         return Err(Error::invalid_message(format!(
             "the authority {authority:?} contains an invalid character"
         )));
@@ -198,15 +210,59 @@ pub(crate) fn normalize_authority(authority: &str, scheme: Scheme) -> Result<Cow
         Scheme::Http => ":80",
     };
     // An IPv6 literal ends with `]`, so a port suffix is only after the last `]`.
-    let host_end = authority.rfind(']').map_or(0, |i| i + 1);
     let without_port = match authority[host_end..].strip_suffix(default_port) {
         Some(_) => &authority[..authority.len() - default_port.len()],
         None => authority,
     };
     let without_port = without_port.strip_suffix(':').unwrap_or(without_port);
-    if without_port.bytes().any(|b| b.is_ascii_uppercase()) {
+    // The removed port suffix holds no letters, so `uppercase` covers what is left.
+    if uppercase {
         Ok(Cow::Owned(without_port.to_ascii_lowercase()))
     } else {
         Ok(Cow::Borrowed(without_port))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Scheme, normalize_authority};
+
+    #[test]
+    fn authority_normalised() {
+        let cases = [
+            ("Example.COM", Scheme::Https, "example.com"),
+            ("example.com:443", Scheme::Https, "example.com"),
+            ("example.com:443", Scheme::Http, "example.com:443"),
+            ("example.com:80", Scheme::Http, "example.com"),
+            ("example.com:8443", Scheme::Https, "example.com:8443"),
+            ("example.com:", Scheme::Https, "example.com"),
+            (" \texample.com ", Scheme::Https, "example.com"),
+            ("[::1]:443", Scheme::Https, "[::1]"),
+            ("[2001:DB8::443]", Scheme::Https, "[2001:db8::443]"),
+            ("[::1]:8080", Scheme::Https, "[::1]:8080"),
+        ];
+        for (authority, scheme, expected) in cases {
+            let normalised = normalize_authority(authority, scheme).unwrap();
+            assert_eq!(normalised, expected, "{authority:?} over {scheme}");
+        }
+    }
+
+    #[test]
+    fn authority_rejected() {
+        let cases = [
+            ("", "empty"),
+            ("  ", "empty"),
+            ("user@example.com", "user information"),
+            ("user@exa mple.com", "user information"),
+            ("exa mple.com", "invalid character"),
+            ("example.com/path", "invalid character"),
+            ("example.com?q", "invalid character"),
+            ("example.com#f", "invalid character"),
+            ("exämple.com", "invalid character"),
+        ];
+        for (authority, reason) in cases {
+            let error = normalize_authority(authority, Scheme::Https).unwrap_err();
+            assert!(error.to_string().contains(reason), "{authority:?}: {error}");
+        }
     }
 }

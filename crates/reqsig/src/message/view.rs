@@ -4,6 +4,7 @@ use std::borrow::Cow;
 
 use http::HeaderMap;
 
+use super::names;
 use super::owned::{Message, StartLine};
 use super::target::{RequestTarget, Scheme, TargetContext, normalize_authority, parse_request_target};
 use crate::Error;
@@ -44,7 +45,13 @@ impl<'a> Fields<'a> {
     /// Returns the values of every line of a field; `name` must be lowercase.
     pub(crate) fn values(self, name: &'a str) -> impl Iterator<Item = &'a [u8]> + 'a {
         let (map, list) = match self {
-            Fields::Map(map) => (Some(map.get_all(name).iter().map(|v| v.as_bytes())), None),
+            Fields::Map(map) => {
+                let values = match names::known(name) {
+                    Some(parsed) => map.get_all(parsed),
+                    None => map.get_all(name),
+                };
+                (Some(values.iter().map(|v| v.as_bytes())), None)
+            }
             Fields::List(list) => (
                 None,
                 Some(
@@ -293,7 +300,8 @@ fn authority_from_host<'a>(
     normalize_authority(host, scheme).map_err(|e| e.to_string())
 }
 
-fn declares_body(headers: Fields<'_>) -> bool {
+/// Reports whether the fields announce a body: `Transfer-Encoding`, or a non-zero `Content-Length`.
+pub(crate) fn declares_body(headers: Fields<'_>) -> bool {
     if headers.values("transfer-encoding").next().is_some() {
         return true;
     }
