@@ -166,6 +166,11 @@ pub struct VerifyArgs {
     #[arg(long)]
     pub explain: bool,
     /// With --explain: a file holding the base the signer says it signed, to diff against.
+    ///
+    /// The diff marks a line found only in this file with `-`, and a line
+    /// found only in the base the verifier rebuilt with `+`. A line without a
+    /// marker is in both. The number on each line is its line number in the
+    /// rebuilt base, or in this file for a `-` line.
     #[arg(long, requires = "explain")]
     pub expected_base: Option<PathBuf>,
     #[command(flatten)]

@@ -18,6 +18,16 @@ impl CliError {
         }
     }
 
+    /// Standard output closed early, as by `reqsig ... | head -1`. The command
+    /// exits 2 like other output errors but prints nothing, because the
+    /// reader has already taken what it wanted.
+    pub fn output_closed() -> CliError {
+        CliError {
+            exit_code: 2,
+            message: String::new(),
+        }
+    }
+
     /// A signature, digest or component that is wrong (exit 1).
     pub fn check(message: impl Display) -> CliError {
         CliError {

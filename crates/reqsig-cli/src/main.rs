@@ -10,6 +10,7 @@ mod commands;
 mod error;
 mod input;
 mod keyfile;
+mod output;
 
 use std::process::ExitCode;
 
@@ -34,7 +35,9 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("reqsig: {}", error.message);
+            if !error.message.is_empty() {
+                eprintln!("reqsig: {}", error.message);
+            }
             ExitCode::from(error.exit_code)
         }
     }

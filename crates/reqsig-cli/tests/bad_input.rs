@@ -3,8 +3,7 @@
 //! input that cannot be read (framing, key file, registry file) must exit 2
 //! with a message that names the problem. No case may exit 0 or panic.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
@@ -12,6 +11,10 @@ use reqsig::components::FieldTypes;
 use reqsig::message::{TargetContext, ToMessageView, wire};
 use reqsig::{DigestAlgorithm, Limits, Message, SignatureParams, SigningKey, content_digest, signature_base};
 use serde_json::Value;
+
+mod common;
+
+use common::{TempDir, run};
 
 /// The verifier's time, passed as `--now`.
 const NOW: &str = "1700000000";
@@ -25,37 +28,6 @@ const PARAMS: &str = r#";created=1700000000;keyid="k1""#;
 
 /// A signature value that decodes but verifies nothing, for cases that fail before the signature check.
 const ANY_SIGNATURE: &str = "sig1=:AAAA:";
-
-/// A folder of its own for each test, removed at the end.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        let path = std::env::temp_dir().join(format!("reqsig-cli-bad-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).unwrap();
-        TempDir(path)
-    }
-
-    fn write(&self, name: &str, contents: impl AsRef<[u8]>) -> String {
-        let path = self.0.join(name);
-        std::fs::write(&path, contents).unwrap();
-        path.display().to_string()
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_reqsig"))
-        .args(args)
-        .output()
-        .expect("run reqsig")
-}
 
 fn signing_key() -> SigningKey {
     SigningKey::from_ed25519_seed(&[7; 32]).unwrap()
@@ -106,7 +78,7 @@ fn public_pem(dir: &TempDir) -> String {
 
 #[test]
 fn valid_message_verifies() {
-    let dir = TempDir::new("valid");
+    let dir = TempDir::new("bad-", "valid");
     let output = verify(
         &dir,
         &public_pem(&dir),
@@ -122,7 +94,7 @@ fn valid_message_verifies() {
 
 #[test]
 fn rejected_messages() {
-    let dir = TempDir::new("rejected");
+    let dir = TempDir::new("bad-", "rejected");
     let key_file = public_pem(&dir);
     let input = format!("sig1=({COVERED}){PARAMS}");
     let with_component = |extra: &str| format!("sig1=({COVERED} {extra}){PARAMS}");
@@ -228,7 +200,7 @@ fn rejected_messages() {
 
 #[test]
 fn wrong_key_for_signature() {
-    let dir = TempDir::new("wrong-key");
+    let dir = TempDir::new("bad-", "wrong-key");
     let secret = URL_SAFE_NO_PAD.encode([9u8; 32]);
     let hmac_file = dir.write("secret.jwk", format!(r#"{{"kty":"oct","k":"{secret}"}}"#));
     let message = signed(request(), &format!("({COVERED}){PARAMS}"));
@@ -249,7 +221,7 @@ fn assert_input_error(name: &str, args: &[&str], fragment: &str) {
 
 #[test]
 fn unreadable_messages() {
-    let dir = TempDir::new("messages");
+    let dir = TempDir::new("bad-", "messages");
     let key_file = public_pem(&dir);
     let control = dir.write(
         "control.http",
@@ -280,7 +252,7 @@ fn unreadable_messages() {
 
 #[test]
 fn unloadable_keys() {
-    let dir = TempDir::new("keys");
+    let dir = TempDir::new("bad-", "keys");
     let message = dir.write(
         "message.http",
         wire::serialize(&signed(request(), &format!("({COVERED}){PARAMS}"))),
@@ -348,7 +320,7 @@ fn unloadable_keys() {
 
 #[test]
 fn bad_registry_files() {
-    let dir = TempDir::new("registry");
+    let dir = TempDir::new("bad-", "registry");
     let message = dir.write(
         "message.http",
         wire::serialize(&signed(request(), &format!("({COVERED}){PARAMS}"))),

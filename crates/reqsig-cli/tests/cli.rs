@@ -1,52 +1,15 @@
 //! The `reqsig` binary run as a user would: on the RFC 9421 Appendix B
 //! messages, in key round trips, and for each exit code.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use serde_json::Value;
 
-fn reqsig() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_reqsig"))
-}
+mod common;
 
-fn run(args: &[&str]) -> Output {
-    reqsig().args(args).output().expect("run reqsig")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// A folder of its own for each test, removed at the end.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        let path = std::env::temp_dir().join(format!("reqsig-cli-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).unwrap();
-        TempDir(path)
-    }
-
-    fn write(&self, name: &str, contents: impl AsRef<[u8]>) -> String {
-        let path = self.0.join(name);
-        std::fs::write(&path, contents).unwrap();
-        path.display().to_string()
-    }
-
-    fn path(&self, name: &str) -> String {
-        self.0.join(name).display().to_string()
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+use common::{TempDir, run, text};
 
 fn vectors() -> Value {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../spec/vectors/rfc9421.json");
@@ -90,7 +53,7 @@ fn signature_line(output: &str) -> String {
 #[test]
 fn sign_reproduces_rfc_signatures() {
     for name in ["rfc9421-b.2.5", "rfc9421-b.2.6"] {
-        let dir = TempDir::new(name);
+        let dir = TempDir::new("", name);
         let case = case(name);
         let keyid = case["keyid"].as_str().unwrap();
         let key = write_key(&dir, keyid, true);
@@ -137,7 +100,7 @@ fn verify_accepts_every_rfc_example() {
             continue;
         }
         let name = case["name"].as_str().unwrap();
-        let dir = TempDir::new(name);
+        let dir = TempDir::new("", name);
         let keyid = case["keyid"].as_str().unwrap();
         let key = write_key(&dir, keyid, false);
         let mut message = case["message"].as_str().unwrap().to_owned();
@@ -191,7 +154,7 @@ fn verify_accepts_every_rfc_example() {
 #[test]
 fn keygen_sign_verify_round_trip() {
     for alg in ["ed25519", "hmac-sha256", "ecdsa-p256-sha256", "ecdsa-p384-sha384"] {
-        let dir = TempDir::new(&format!("round-{alg}"));
+        let dir = TempDir::new("", &format!("round-{alg}"));
         let private = dir.path("key");
         let public = dir.path("key.pub");
         let mut args = vec!["keygen", "--alg", alg, "--out", &private];
@@ -237,7 +200,7 @@ fn keygen_sign_verify_round_trip() {
 
 #[test]
 fn exit_codes() {
-    let dir = TempDir::new("exit-codes");
+    let dir = TempDir::new("", "exit-codes");
     let key = dir.path("key.pem");
     let public = dir.path("key.pub");
     let keyid = text(&run(&["keygen", "--out", &key, "--public-out", &public]).stdout)
@@ -342,7 +305,7 @@ fn exit_codes() {
 
 #[test]
 fn base_prints_and_fails_clearly() {
-    let dir = TempDir::new("base");
+    let dir = TempDir::new("", "base");
     let request = dir.write(
         "request.http",
         "GET /path?a=1&a=2 HTTP/1.1\nHost: Example.COM:443\n\n",
@@ -378,7 +341,7 @@ fn base_prints_and_fails_clearly() {
 
 #[test]
 fn explain_shows_base_and_diff() {
-    let dir = TempDir::new("explain");
+    let dir = TempDir::new("", "explain");
     let key = dir.path("key.pem");
     let keyid = text(&run(&["keygen", "--out", &key]).stdout).trim().to_owned();
     let request = dir.write("request.http", "GET /a HTTP/1.1\nHost: example.com\n\n");
@@ -420,7 +383,7 @@ fn explain_shows_base_and_diff() {
 
 #[test]
 fn keys_add_list_revoke_remove() {
-    let dir = TempDir::new("keys");
+    let dir = TempDir::new("", "keys");
     let registry = dir.path("registry.toml");
     let public = dir.path("client.pub");
     let private = dir.path("client.pem");
@@ -489,7 +452,7 @@ fn demo_verdicts_all_expected() {
 
 #[test]
 fn base_reads_trailers_from_chunked_file() {
-    let dir = TempDir::new("trailers");
+    let dir = TempDir::new("", "trailers");
     let response = dir.write(
         "response.http",
         "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\nTrailer: Expires\r\n\r\n4\r\nHTTP\r\n0\r\nExpires: Wed, 9 Nov 2022 07:28:00 GMT\r\n\r\n",
@@ -519,7 +482,7 @@ fn base_reads_trailers_from_chunked_file() {
 #[test]
 fn keyid_starting_with_hyphen_accepted() {
     // Thumbprints are base64url and may start with '-'.
-    let dir = TempDir::new("hyphen");
+    let dir = TempDir::new("", "hyphen");
     let key = dir.path("key.pem");
     run(&["keygen", "--out", &key]);
     let request = dir.write("request.http", "GET /a HTTP/1.1\nHost: example.com\n\n");

@@ -9,6 +9,7 @@ use super::common;
 use crate::cli::BaseArgs;
 use crate::error::{CliError, CliResult};
 use crate::input::read_message;
+use crate::output;
 
 pub fn run(args: BaseArgs) -> CliResult {
     let message = read_message(args.file.as_deref())?;
@@ -96,7 +97,7 @@ pub fn run(args: BaseArgs) -> CliResult {
 fn print_base(base: Result<String, reqsig::Error>) -> CliResult {
     match base {
         Ok(base) => {
-            println!("{base}");
+            output::print_line(base)?;
             Ok(ExitCode::SUCCESS)
         }
         Err(error) => Err(CliError::check(format!(

@@ -15,6 +15,7 @@ use reqsig_tower::VerifyLayer;
 
 use crate::cli::DemoArgs;
 use crate::error::{CliError, CliResult};
+use crate::output;
 
 /// One request of the demo and the verdict it should get.
 struct Case {
@@ -73,10 +74,12 @@ async fn demo(args: DemoArgs) -> CliResult {
     let server = tokio::spawn(async move {
         let _ = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await;
     });
-    println!("reqsig demo: verifying server (reqsig-tower on axum) listening on http://{address}");
-    println!(
-        "keys: demo-key (active), reports-key (GET /reports/** only), old-key (revoked), and one the server does not know\n"
-    );
+    output::print_line(format!(
+        "reqsig demo: verifying server (reqsig-tower on axum) listening on http://{address}"
+    ))?;
+    output::print_line(
+        "keys: demo-key (active), reports-key (GET /reports/** only), old-key (revoked), and one the server does not know\n",
+    )?;
 
     let cases = build_cases(&keys, address)?;
     let client = reqwest::Client::builder()
@@ -85,15 +88,18 @@ async fn demo(args: DemoArgs) -> CliResult {
         .build()
         .map_err(|e| CliError::input(format!("cannot build the HTTP client: {e}")))?;
 
-    println!(
+    output::print_line(format!(
         "{:>2}  {:<32} {:<26} {:<26} verdict",
         "#", "request", "expected", "actual"
-    );
+    ))?;
     let mut failures = 0;
     for (index, case) in cases.into_iter().enumerate() {
         if args.verbose {
             for (name, value) in case.request.headers() {
-                println!("      {name}: {}", String::from_utf8_lossy(value.as_bytes()));
+                output::print_line(format!(
+                    "      {name}: {}",
+                    String::from_utf8_lossy(value.as_bytes())
+                ))?;
             }
         }
         let before = layer.usage();
@@ -106,29 +112,29 @@ async fn demo(args: DemoArgs) -> CliResult {
         }
         let expected = format!("{} {}", case.expected_status, case.expected_code);
         let actual = format!("{status} {code}");
-        println!(
+        output::print_line(format!(
             "{:>2}  {:<32} {:<26} {:<26} {}",
             index + 1,
             case.name,
             expected,
             actual,
             if ok { "ok" } else { "UNEXPECTED" }
-        );
+        ))?;
         match (&server_reason, detail.is_empty()) {
             (Some(reason), _) if reason != &code => {
-                println!("      server's reason (logged, not sent): {reason}")
+                output::print_line(format!("      server's reason (logged, not sent): {reason}"))?;
             }
-            (_, false) => println!("      {detail}"),
+            (_, false) => output::print_line(format!("      {detail}"))?,
             _ => {}
         }
     }
     server.abort();
-    println!();
+    output::print_line("")?;
     if failures == 0 {
-        println!("all verdicts as expected");
+        output::print_line("all verdicts as expected")?;
         Ok(ExitCode::SUCCESS)
     } else {
-        println!("{failures} verdicts differ from the expected ones");
+        output::print_line(format!("{failures} verdicts differ from the expected ones"))?;
         Ok(ExitCode::from(1))
     }
 }

@@ -10,6 +10,7 @@ use reqsig::SigningKey;
 
 use crate::cli::{KeyFormat, KeygenArgs};
 use crate::error::{CliError, CliResult};
+use crate::output;
 
 pub fn run(args: KeygenArgs) -> CliResult {
     let key = SigningKey::generate(args.alg).map_err(CliError::input)?;
@@ -40,7 +41,7 @@ pub fn run(args: KeygenArgs) -> CliResult {
         .map_err(CliError::input)?;
         write_file(path, text.as_bytes(), false, args.force)?;
     }
-    println!("{key_id}");
+    output::print_line(&key_id)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -11,6 +11,7 @@ use reqsig_gate::{
 use crate::cli::{KeysAction, KeysAddArgs, KeysArgs, KeysIdArgs, KeysListArgs};
 use crate::error::{CliError, CliResult};
 use crate::keyfile::load_verifying_key;
+use crate::output;
 
 pub fn run(args: KeysArgs) -> CliResult {
     match args.action {
@@ -89,7 +90,7 @@ fn add(args: KeysAddArgs) -> CliResult {
         ..KeyEntry::default()
     });
     write_registry(&args.registry, &document)?;
-    println!("{key_id}");
+    output::print_line(&key_id)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -142,10 +143,18 @@ fn list(args: KeysListArgs) -> CliResult {
         .to_records(base_dir)
         .map_err(|e| CliError::input(format!("{}: {e}", args.registry.display())))?;
     let now = SystemClock.now();
-    println!(
-        "{:<28} {:<20} {:<18} {:<8} {:>8} {:<22} note",
-        "key id", "client", "algorithm", "status", "age (d)", "expires"
-    );
+    let mut rows = vec![
+        [
+            "key id",
+            "client",
+            "algorithm",
+            "status",
+            "age (d)",
+            "expires",
+            "note",
+        ]
+        .map(str::to_owned),
+    ];
     for entry in &document.keys {
         let created = entry.created.as_ref().and_then(|t| parse_timestamp(t).ok());
         let age_days = created.map(|c| now.saturating_sub(c) / 86_400);
@@ -158,22 +167,55 @@ fn list(args: KeysListArgs) -> CliResult {
         if expires.is_some_and(|end| end < now) {
             notes.push("expired".to_owned());
         }
-        println!(
-            "{:<28} {:<20} {:<18} {:<8} {:>8} {:<22} {}",
-            entry.key_id,
-            entry.client_id,
-            entry.algorithm,
-            status,
+        rows.push([
+            entry.key_id.clone(),
+            entry.client_id.clone(),
+            entry.algorithm.clone(),
+            status.to_owned(),
             age_days.map_or("-".to_owned(), |d| d.to_string()),
-            expires.map_or("-".to_owned(), |_| entry
-                .not_after
-                .as_ref()
-                .map(describe)
-                .unwrap_or_default()),
-            notes.join("; ")
-        );
+            expires.map_or("-".to_owned(), |_| {
+                entry.not_after.as_ref().map(describe).unwrap_or_default()
+            }),
+            notes.join("; "),
+        ]);
     }
+    output::print(table(&rows))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Lays out the rows of `keys list` in columns as wide as their widest cell,
+/// so that long key ids such as 43-character thumbprints keep them aligned.
+/// The age column is aligned right and the last column is not padded.
+fn table<const N: usize>(rows: &[[String; N]]) -> String {
+    const RIGHT_ALIGNED: usize = 4;
+    let mut widths = [0; N];
+    for row in rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let mut text = String::new();
+    for row in rows {
+        let mut line = String::new();
+        for (index, (cell, width)) in row.iter().zip(widths).enumerate() {
+            if index > 0 {
+                line.push(' ');
+            }
+            let padding = " ".repeat(width - cell.chars().count());
+            if index == RIGHT_ALIGNED {
+                line.push_str(&padding);
+                line.push_str(cell);
+            } else {
+                line.push_str(cell);
+                if index + 1 < N {
+                    line.push_str(&padding);
+                }
+            }
+        }
+        text.push_str(line.trim_end());
+        text.push('\n');
+    }
+    text
 }
 
 fn describe(timestamp: &Timestamp) -> String {

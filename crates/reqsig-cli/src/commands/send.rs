@@ -6,12 +6,15 @@ use std::process::ExitCode;
 use reqsig::Signer;
 use reqsig_reqwest::SignedClient;
 
+use super::common;
 use crate::cli::SendArgs;
 use crate::error::{CliError, CliResult};
 use crate::input::read_file;
 use crate::keyfile::load_signing_key;
+use crate::output;
 
 pub fn run(args: SendArgs) -> CliResult {
+    let url = common::http_url(&args.url, "the URL", "http://127.0.0.1:8080/orders")?;
     let key = load_signing_key(&args.key, args.alg)?;
     let signer = Signer::builder(key)
         .key_id(args.keyid.clone())
@@ -42,7 +45,7 @@ pub fn run(args: SendArgs) -> CliResult {
         .map_err(|e| CliError::input(format!("cannot start the async runtime: {e}")))?;
     runtime.block_on(async move {
         let client = SignedClient::new(signer).map_err(CliError::input)?;
-        let mut request = client.request(method, args.url.as_str());
+        let mut request = client.request(method, url);
         for (name, value) in &headers {
             request = request.header(name.as_str(), value.as_str());
         }
@@ -52,21 +55,27 @@ pub fn run(args: SendArgs) -> CliResult {
         let response = request
             .send()
             .await
-            .map_err(|e| CliError::input(format!("request failed: {e}")))?;
-        println!(
-            "{} {}",
+            .map_err(|e| CliError::input(format!("request failed: {}", common::with_causes(&e))))?;
+        let mut head = format!(
+            "{} {}\n",
             response.status().as_u16(),
             response.status().canonical_reason().unwrap_or("")
         );
         for (name, value) in response.headers() {
-            println!("{name}: {}", String::from_utf8_lossy(value.as_bytes()));
+            head.push_str(&format!(
+                "{name}: {}\n",
+                String::from_utf8_lossy(value.as_bytes())
+            ));
         }
-        println!();
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|e| CliError::input(format!("reading the response failed: {e}")))?;
-        println!("{}", String::from_utf8_lossy(&bytes));
+        head.push('\n');
+        output::print(head)?;
+        let bytes = response.bytes().await.map_err(|e| {
+            CliError::input(format!(
+                "reading the response failed: {}",
+                common::with_causes(&e)
+            ))
+        })?;
+        output::print_line(String::from_utf8_lossy(&bytes))?;
         Ok(ExitCode::SUCCESS)
     })
 }

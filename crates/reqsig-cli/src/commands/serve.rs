@@ -1,5 +1,6 @@
 //! `reqsig serve`: the verifying gateway.
 
+use std::io::IsTerminal;
 use std::net::{IpAddr, SocketAddr};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -15,6 +16,7 @@ use reqsig_gate::replay::{MemoryReplayStore, RedisReplayStore, ReplayStore};
 use reqsig_gate::{DEFAULT_REPLAY_CAPACITY, Gate, Identity, RegistryFile, parse_cidr};
 use reqsig_tower::VerifyLayer;
 
+use super::common;
 use crate::cli::{ReplayKind, ServeArgs};
 use crate::error::{CliError, CliResult};
 
@@ -41,12 +43,29 @@ struct Upstream {
 }
 
 pub fn run(args: ServeArgs) -> CliResult {
+    // Checked before anything starts, so a bad value stops the gateway at
+    // once instead of failing every forwarded request.
+    let upstream = args.upstream.as_deref().map(upstream_base).transpose()?;
     init_logging();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| CliError::input(format!("cannot start the async runtime: {e}")))?;
-    runtime.block_on(serve(args))
+    runtime.block_on(serve(args, upstream))
+}
+
+/// Checks `--upstream` and returns it without a trailing `/`. It must be an
+/// absolute http or https URL with a host and no query or fragment, because
+/// each request's path and query are appended to it.
+fn upstream_base(text: &str) -> Result<String, CliError> {
+    const EXAMPLE: &str = "http://127.0.0.1:8080";
+    let url = common::http_url(text, "--upstream", EXAMPLE)?;
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(CliError::input(format!(
+            "--upstream {text:?} has a query or fragment, but each request's path and query are appended to it; give a base URL such as {EXAMPLE}"
+        )));
+    }
+    Ok(text.trim_end_matches('/').to_owned())
 }
 
 /// Logs to standard error; `RUST_LOG` overrides the default level `info`.
@@ -56,10 +75,17 @@ pub fn init_logging() {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(colour_log())
         .try_init();
 }
 
-async fn serve(args: ServeArgs) -> CliResult {
+/// Colours the log only on a terminal, and never when `NO_COLOR` is set, so
+/// a log written to a file or pipe contains no escape codes.
+fn colour_log() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
+}
+
+async fn serve(args: ServeArgs, upstream_base: Option<String>) -> CliResult {
     let registry = RegistryFile::open(&args.registry).map_err(CliError::input)?;
     let mut policy = Policy::server();
     policy.max_age = Some(args.max_age);
@@ -97,7 +123,7 @@ async fn serve(args: ServeArgs) -> CliResult {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| CliError::input(format!("cannot build the HTTP client: {e}")))?,
-        base: args.upstream.map(|url| url.trim_end_matches('/').to_owned()),
+        base: upstream_base,
     };
     let app = Router::new().fallback(gateway).with_state(upstream).layer(layer);
 
@@ -258,7 +284,8 @@ async fn forward(client: &reqwest::Client, base: &str, identity: &Identity, requ
                 })
         }
         Err(error) => {
-            tracing::error!(key_id = %identity.key_id, error = %error, "the upstream request failed");
+            let error = common::with_causes(&error);
+            tracing::error!(key_id = %identity.key_id, %error, "the upstream request failed");
             (
                 http::StatusCode::BAD_GATEWAY,
                 "the upstream service did not answer",

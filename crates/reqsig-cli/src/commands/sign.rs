@@ -1,6 +1,5 @@
 //! `reqsig sign`: add Content-Digest, Signature-Input and Signature to a message.
 
-use std::io::Write;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -14,6 +13,7 @@ use crate::cli::{ParamOptions, SignArgs};
 use crate::error::{CliError, CliResult};
 use crate::input::read_message;
 use crate::keyfile::load_signing_key;
+use crate::output;
 
 pub fn run(args: SignArgs) -> CliResult {
     let key = load_signing_key(&args.key, args.message.alg)?;
@@ -46,11 +46,7 @@ pub fn run(args: SignArgs) -> CliResult {
         .sign_message(&mut message, request_view.as_ref())
         .map_err(sign_error)?;
 
-    let mut stdout = std::io::stdout().lock();
-    stdout
-        .write_all(&wire::serialize(&message))
-        .and_then(|()| stdout.flush())
-        .map_err(|e| CliError::input(format!("cannot write the signed message: {e}")))?;
+    output::print(wire::serialize(&message))?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -14,8 +14,12 @@ use crate::cli::VerifyArgs;
 use crate::error::{CliError, CliResult};
 use crate::input::{read_file, read_message};
 use crate::keyfile::{load_key_set, load_verifying_key};
+use crate::output;
 
 pub fn run(args: VerifyArgs) -> CliResult {
+    // Read before verifying, so a missing file stops the command before it
+    // prints a verdict.
+    let expected = args.expected_base.as_deref().map(read_file).transpose()?;
     let keys = load_keys(&args)?;
     let message = read_message(args.file.as_deref())?;
     let request = args
@@ -53,7 +57,6 @@ pub fn run(args: VerifyArgs) -> CliResult {
     let result = verifier.verify(&view, request_view.as_ref(), &keys);
 
     if args.explain {
-        let expected = args.expected_base.as_deref().map(read_file).transpose()?;
         print_explanation(
             &view,
             request_view.as_ref(),
@@ -64,15 +67,14 @@ pub fn run(args: VerifyArgs) -> CliResult {
     }
     match result {
         Ok(verified) => {
-            print_verified(&verified, args.json);
+            output::print(describe_verified(&verified, args.json))?;
             Ok(ExitCode::SUCCESS)
         }
         Err(error) => {
             if args.json {
-                println!(
-                    "{}",
-                    json!({"valid": false, "error": error.code(), "message": error.to_string()})
-                );
+                output::print_line(
+                    json!({"valid": false, "error": error.code(), "message": error.to_string()}).to_string(),
+                )?;
                 return Ok(ExitCode::from(1));
             }
             Err(CliError::check(format!(
@@ -96,44 +98,43 @@ fn load_keys(args: &VerifyArgs) -> Result<HashMap<String, VerifyingKey>, CliErro
     }
 }
 
-fn print_verified(verified: &Verified, as_json: bool) {
+/// Formats the verdict as JSON, or as one line per signature parameter.
+fn describe_verified(verified: &Verified, as_json: bool) -> String {
     let components: Vec<String> = verified.components().iter().map(ToString::to_string).collect();
     if as_json {
-        println!(
-            "{}",
-            json!({
-                "valid": true,
-                "label": verified.label,
-                "keyid": verified.keyid,
-                "algorithm": verified.algorithm.name(),
-                "components": components,
-                "created": verified.created(),
-                "expires": verified.expires(),
-                "nonce": verified.nonce(),
-                "tag": verified.tag(),
-                "digest_checked": verified.digest_checked,
-            })
-        );
-        return;
+        let mut text = json!({
+            "valid": true,
+            "label": verified.label,
+            "keyid": verified.keyid,
+            "algorithm": verified.algorithm.name(),
+            "components": components,
+            "created": verified.created(),
+            "expires": verified.expires(),
+            "nonce": verified.nonce(),
+            "tag": verified.tag(),
+            "digest_checked": verified.digest_checked,
+        })
+        .to_string();
+        text.push('\n');
+        return text;
     }
-    println!("signature {} verified", verified.label);
-    println!("  key id:     {}", verified.keyid);
-    println!("  algorithm:  {}", verified.algorithm);
-    println!("  components: {}", components.join(" "));
-    println!(
-        "  created:    {}",
-        verified.created().map_or("-".to_owned(), |t| t.to_string())
-    );
-    println!(
-        "  expires:    {}",
-        verified.expires().map_or("-".to_owned(), |t| t.to_string())
+    let time = |t: Option<u64>| t.map_or("-".to_owned(), |t| t.to_string());
+    let mut text = format!(
+        "signature {} verified\n  key id:     {}\n  algorithm:  {}\n  components: {}\n  created:    {}\n  expires:    {}\n",
+        verified.label,
+        verified.keyid,
+        verified.algorithm,
+        components.join(" "),
+        time(verified.created()),
+        time(verified.expires()),
     );
     if let Some(tag) = verified.tag() {
-        println!("  tag:        {tag}");
+        text.push_str(&format!("  tag:        {tag}\n"));
     }
     if verified.digest_checked {
-        println!("  content-digest matches the body");
+        text.push_str("  content-digest matches the body\n");
     }
+    text
 }
 
 /// Prints the base the verifier rebuilds for the selected signature.
