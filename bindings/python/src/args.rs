@@ -11,6 +11,32 @@ use pyo3::types::{PyBool, PyByteArray, PyBytes, PyFloat, PyInt, PyString};
 
 use crate::errors::{type_error, value_error};
 
+/// An argument as the caller passed it, `None` included, or nothing when it
+/// was left out.
+///
+/// pyo3 turns an explicit `None` into a Rust `None` for an `Option`
+/// argument, so an argument that has a default but rejects `None` takes this
+/// type, with `Passed::ABSENT` as its default.
+pub(crate) struct Passed(Option<Py<PyAny>>);
+
+impl Passed {
+    /// The default of an argument that was left out.
+    pub(crate) const ABSENT: Passed = Passed(None);
+
+    /// Returns the value the caller passed, or `None` when the argument was left out.
+    pub(crate) fn value<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyAny>> {
+        self.0.as_ref().map(|value| value.bind(py).clone())
+    }
+}
+
+impl<'a, 'py> FromPyObject<'a, 'py> for Passed {
+    type Error = PyErr;
+
+    fn extract(value: pyo3::Borrowed<'a, 'py, PyAny>) -> PyResult<Passed> {
+        Ok(Passed(Some(value.to_owned().unbind())))
+    }
+}
+
 /// Reads a `str`.
 pub(crate) fn text(value: &Bound<'_, PyAny>, argument: &str) -> PyResult<String> {
     let text = value

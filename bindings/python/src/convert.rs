@@ -12,22 +12,35 @@ use crate::errors::{type_error, value_error};
 /// Header field lines, in order, one entry per line.
 pub(crate) type FieldLines = Vec<(String, Vec<u8>)>;
 
+/// The types that header arguments accept, for `TypeError` messages.
+const HEADERS_EXPECTED: &str = "a mapping or an iterable of (name, value) pairs";
+
+/// Rejects `None` for a header argument that has no default, such as the
+/// headers of a message to verify. Without this check `None` would read as a
+/// message without header fields, which fails later with a misleading error.
+pub(crate) fn require_headers(headers: &Bound<'_, PyAny>, argument: &str) -> PyResult<()> {
+    if headers.is_none() {
+        return Err(type_error(argument, HEADERS_EXPECTED, headers));
+    }
+    Ok(())
+}
+
 /// Reads headers given as a mapping (its `items()`) or as an iterable of
-/// `(name, value)` pairs. Names and values are `str` or `bytes`.
+/// `(name, value)` pairs. Names and values are `str` or `bytes`. An absent
+/// argument and `None` give no header fields.
 pub(crate) fn extract_headers(headers: Option<&Bound<'_, PyAny>>, argument: &str) -> PyResult<FieldLines> {
     let Some(headers) = headers.filter(|h| !h.is_none()) else {
         return Ok(Vec::new());
     };
-    const EXPECTED: &str = "a mapping or an iterable of (name, value) pairs";
     if headers.is_instance_of::<PyString>() || headers.is_instance_of::<PyBytes>() {
-        return Err(type_error(argument, EXPECTED, headers));
+        return Err(type_error(argument, HEADERS_EXPECTED, headers));
     }
     let pairs = if headers.hasattr("items")? {
         headers.call_method0("items")?.try_iter()?
     } else {
         headers
             .try_iter()
-            .map_err(|_| type_error(argument, EXPECTED, headers))?
+            .map_err(|_| type_error(argument, HEADERS_EXPECTED, headers))?
     };
     let mut lines = Vec::new();
     for pair in pairs {

@@ -7,7 +7,7 @@ use http::{HeaderName, HeaderValue, Method, Uri};
 use pyo3::prelude::*;
 
 use crate::args;
-use crate::convert::extract_headers;
+use crate::convert::{extract_headers, require_headers};
 use crate::errors::value_error;
 
 /// Builds the request head. Every value comes from the client, so a failure
@@ -27,6 +27,7 @@ pub(crate) fn request_head(
     };
     let method_text = args::text(method, &argument("method"))?;
     let target_text = args::text(target, &argument("target"))?;
+    require_headers(headers, &argument("headers"))?;
     let lines = extract_headers(Some(headers), &argument("headers"))?;
 
     let method = Method::from_bytes(method_text.as_bytes()).map_err(|_| {

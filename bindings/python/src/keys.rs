@@ -52,6 +52,53 @@ fn key_error(py: Python<'_>) -> impl Fn(reqsig::KeyError) -> PyErr + '_ {
     move |error| to_py_err(py, Failure::Key(error))
 }
 
+/// Builds the error of a key loader such as `PrivateKey.load`. For an
+/// argument that looks like the path of a key file, the message names the
+/// path and shows how to read the file. Other errors map as [`key_error`] maps them.
+fn loader_error(
+    py: Python<'_>,
+    function: &str,
+    argument: &str,
+    data: &Bound<'_, PyAny>,
+    error: reqsig::KeyError,
+) -> PyErr {
+    let path = match &error {
+        reqsig::KeyError::PathInsteadOfKey { path } => Some(path.clone()),
+        _ => existing_file_path(data),
+    };
+    let Some(path) = path else {
+        return to_py_err(py, Failure::Key(error));
+    };
+    let path = quoted(&path);
+    key_usage_error(
+        py,
+        format!(
+            "argument '{argument}': {path} looks like a file path, but {function} takes the key's contents \
+             (PEM, JWK or DER), not a path: read the file first, for example {function}(pathlib.Path({path}).read_bytes())"
+        ),
+    )
+}
+
+/// The maximum length of a `str` argument that is checked for naming a file, in bytes (`PATH_MAX` on Linux).
+const MAX_PATH_LEN: usize = 4096;
+
+/// Returns a `str` argument that names an existing file, such as a key file
+/// path without an extension. The core recognises paths by their extension only.
+///
+/// NOTE: only `str` arguments are looked up, because a path passed by mistake
+/// is a `str`. A server that passes key text it received as `str` lets the
+/// sender learn whether a file exists, from which error it gets.
+fn existing_file_path(data: &Bound<'_, PyAny>) -> Option<String> {
+    let text = data.cast::<PyString>().ok()?.to_cow().ok()?;
+    let text = text.trim();
+    let is_single_line = !text.is_empty() && !text.chars().any(char::is_control);
+    let is_key_text = text.contains("-----BEGIN ") || text.starts_with('{');
+    if !is_single_line || is_key_text || text.len() > MAX_PATH_LEN {
+        return None;
+    }
+    std::path::Path::new(text).is_file().then(|| text.to_owned())
+}
+
 /// Reads key material given as `str`, `bytes` or `bytearray`. The copy is
 /// zeroized when dropped, because it may contain a private key.
 fn key_bytes(data: &Bound<'_, PyAny>, argument: &str) -> PyResult<Zeroizing<Vec<u8>>> {
@@ -201,7 +248,9 @@ impl PyPrivateKey {
         } else {
             key_bytes(data, "data")?
         };
-        let key = SigningKey::load(&bytes, optional_algorithm(alg)?).map_err(key_error(py))?;
+        let function = format!("{}.load", cls.name()?);
+        let key = SigningKey::load(&bytes, optional_algorithm(alg)?)
+            .map_err(|error| loader_error(py, &function, "data", data, error))?;
         wrap_private(py, key, cls)
     }
 
@@ -215,7 +264,9 @@ impl PyPrivateKey {
     ) -> PyResult<Bound<'py, PyAny>> {
         let py = cls.py();
         let text = key_text(data, "data")?;
-        let key = SigningKey::from_pem(&text, optional_algorithm(alg)?).map_err(key_error(py))?;
+        let function = format!("{}.from_pem", cls.name()?);
+        let key = SigningKey::from_pem(&text, optional_algorithm(alg)?)
+            .map_err(|error| loader_error(py, &function, "data", data, error))?;
         wrap_private(py, key, cls)
     }
 
@@ -229,7 +280,9 @@ impl PyPrivateKey {
     ) -> PyResult<Bound<'py, PyAny>> {
         let py = cls.py();
         let bytes = key_bytes(data, "data")?;
-        let key = SigningKey::from_der(&bytes, optional_algorithm(alg)?).map_err(key_error(py))?;
+        let function = format!("{}.from_der", cls.name()?);
+        let key = SigningKey::from_der(&bytes, optional_algorithm(alg)?)
+            .map_err(|error| loader_error(py, &function, "data", data, error))?;
         wrap_private(py, key, cls)
     }
 
@@ -243,7 +296,9 @@ impl PyPrivateKey {
     ) -> PyResult<Bound<'py, PyAny>> {
         let py = cls.py();
         let text = jwk_text(jwk, "jwk")?;
-        let key = SigningKey::from_jwk(&text, optional_algorithm(alg)?).map_err(key_error(py))?;
+        let function = format!("{}.from_jwk", cls.name()?);
+        let key = SigningKey::from_jwk(&text, optional_algorithm(alg)?)
+            .map_err(|error| loader_error(py, &function, "jwk", jwk, error))?;
         wrap_private(py, key, cls)
     }
 
@@ -322,7 +377,9 @@ impl PyPublicKey {
         } else {
             key_bytes(data, "data")?
         };
-        let key = VerifyingKey::load(&bytes, optional_algorithm(alg)?).map_err(key_error(py))?;
+        let function = format!("{}.load", cls.name()?);
+        let key = VerifyingKey::load(&bytes, optional_algorithm(alg)?)
+            .map_err(|error| loader_error(py, &function, "data", data, error))?;
         wrap_public(py, key, Some(cls))
     }
 
@@ -336,7 +393,9 @@ impl PyPublicKey {
     ) -> PyResult<Bound<'py, PyAny>> {
         let py = cls.py();
         let text = key_text(data, "data")?;
-        let key = VerifyingKey::from_pem(&text, optional_algorithm(alg)?).map_err(key_error(py))?;
+        let function = format!("{}.from_pem", cls.name()?);
+        let key = VerifyingKey::from_pem(&text, optional_algorithm(alg)?)
+            .map_err(|error| loader_error(py, &function, "data", data, error))?;
         wrap_public(py, key, Some(cls))
     }
 
@@ -350,7 +409,9 @@ impl PyPublicKey {
     ) -> PyResult<Bound<'py, PyAny>> {
         let py = cls.py();
         let bytes = key_bytes(data, "data")?;
-        let key = VerifyingKey::from_der(&bytes, optional_algorithm(alg)?).map_err(key_error(py))?;
+        let function = format!("{}.from_der", cls.name()?);
+        let key = VerifyingKey::from_der(&bytes, optional_algorithm(alg)?)
+            .map_err(|error| loader_error(py, &function, "data", data, error))?;
         wrap_public(py, key, Some(cls))
     }
 
@@ -364,7 +425,9 @@ impl PyPublicKey {
     ) -> PyResult<Bound<'py, PyAny>> {
         let py = cls.py();
         let text = jwk_text(jwk, "jwk")?;
-        let key = VerifyingKey::from_jwk(&text, optional_algorithm(alg)?).map_err(key_error(py))?;
+        let function = format!("{}.from_jwk", cls.name()?);
+        let key = VerifyingKey::from_jwk(&text, optional_algorithm(alg)?)
+            .map_err(|error| loader_error(py, &function, "jwk", jwk, error))?;
         wrap_public(py, key, Some(cls))
     }
 
@@ -473,7 +536,8 @@ impl PyHmacKey {
     #[staticmethod]
     fn from_jwk(py: Python<'_>, jwk: &Bound<'_, PyAny>) -> PyResult<PyHmacKey> {
         let text = jwk_text(jwk, "jwk")?;
-        let signing = SigningKey::from_jwk(&text, Some(Algorithm::HmacSha256)).map_err(key_error(py))?;
+        let signing = SigningKey::from_jwk(&text, Some(Algorithm::HmacSha256))
+            .map_err(|error| loader_error(py, "HmacKey.from_jwk", "jwk", jwk, error))?;
         PyHmacKey::from_signing(py, signing)
     }
 

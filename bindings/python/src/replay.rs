@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use pyo3::prelude::*;
 use reqsig_gate::DEFAULT_REPLAY_CAPACITY;
-use reqsig_gate::replay::{MemoryReplayStore, RedisReplayStore, ReplayStore};
+use reqsig_gate::replay::{MemoryReplayStore, RedisReplayStore, ReplayStore, StoreError};
 
 use crate::args;
 use crate::convert::quoted;
@@ -72,8 +72,11 @@ impl PyRedisReplayStore {
     fn new(url: &Bound<'_, PyAny>, prefix: Option<&Bound<'_, PyAny>>) -> PyResult<PyRedisReplayStore> {
         let url = args::text(url, "url")?;
         let prefix = args::optional_text(prefix, "prefix")?.unwrap_or_else(|| "reqsig:nonce:".to_owned());
-        // The store's error never repeats the URL, which may hold a password.
-        let store = RedisReplayStore::new(&url).map_err(|error| value_error("url", error))?;
+        // The store's error shows the URL with its password replaced by `***`.
+        let store = RedisReplayStore::new(&url).map_err(|error| match error {
+            StoreError::Unavailable(reason) => value_error("url", reason),
+            other => value_error("url", other),
+        })?;
         Ok(PyRedisReplayStore {
             inner: Arc::new(store.with_prefix(prefix.clone())),
             prefix,

@@ -11,7 +11,7 @@ use reqsig::components::ComponentId;
 use reqsig::message::{Scheme, TargetContext, ToMessageView};
 use reqsig::{Message, Nonce, SigningKey};
 
-use crate::args;
+use crate::args::{self, Passed};
 use crate::convert::{
     RequestParts, component_strings, extract_components, parse_digest, quoted, request_from_args,
     request_from_tuple, response_from_args,
@@ -125,8 +125,8 @@ impl PySigner {
     #[new]
     #[pyo3(
         signature = (
-            key, *, key_id = None, label = None, components = None, created = None, expires_in = None,
-            nonce = NonceArg(Nonce::Random), tag = None, alg_parameter = None, digest = None, now = None
+            key, *, key_id = None, label = Passed::ABSENT, components = None, created = Passed::ABSENT, expires_in = None,
+            nonce = NonceArg(Nonce::Random), tag = None, alg_parameter = Passed::ABSENT, digest = Passed::ABSENT, now = None
         ),
         text_signature = "(key, *, key_id=None, label='sig1', components=None, created=True, expires_in=None, nonce=True, tag=None, alg_parameter=False, digest='sha-256', now=None)"
     )]
@@ -137,24 +137,32 @@ impl PySigner {
     fn new(
         key: &Bound<'_, PyAny>,
         key_id: Option<&Bound<'_, PyAny>>,
-        label: Option<&Bound<'_, PyAny>>,
+        label: Passed,
         components: Option<&Bound<'_, PyAny>>,
-        created: Option<&Bound<'_, PyAny>>,
+        created: Passed,
         expires_in: Option<&Bound<'_, PyAny>>,
         nonce: NonceArg,
         tag: Option<&Bound<'_, PyAny>>,
-        alg_parameter: Option<&Bound<'_, PyAny>>,
-        digest: Option<&Bound<'_, PyAny>>,
+        alg_parameter: Passed,
+        digest: Passed,
         now: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PySigner> {
+        let py = key.py();
         let signing_key = signing_key_of(key)?;
         let key_id = args::optional_text(key_id, "key_id")?;
-        let label = args::optional_text(label, "label")?.unwrap_or_else(|| "sig1".to_owned());
-        let created = args::flag(created, "created", true)?;
+        // `label`, `created`, `alg_parameter` and `digest` have defaults but do
+        // not accept `None`, as the stub declares them.
+        let label = match label.value(py) {
+            Some(label) => args::text(&label, "label")?,
+            None => "sig1".to_owned(),
+        };
+        let created = args::flag(created.value(py).as_ref(), "created", true)?;
         let tag = args::optional_text(tag, "tag")?;
-        let alg_parameter = args::flag(alg_parameter, "alg_parameter", false)?;
-        let digest = args::optional_text(digest, "digest")?;
-        let digest = parse_digest(digest.as_deref().unwrap_or("sha-256"), "digest")?;
+        let alg_parameter = args::flag(alg_parameter.value(py).as_ref(), "alg_parameter", false)?;
+        let digest = match digest.value(py) {
+            Some(digest) => parse_digest(&args::text(&digest, "digest")?, "digest")?,
+            None => reqsig::DigestAlgorithm::Sha256,
+        };
         if key_id.is_none() && signing_key.algorithm().is_symmetric() {
             return Err(value_error(
                 "key_id",

@@ -13,7 +13,7 @@ use reqsig::{Error, KeyResolver, Message, Policy, Selection, VerifyingKey};
 use crate::args;
 use crate::convert::{
     RequestParts, component_strings, optional_quoted, parse_scheme, quoted, request_from_args,
-    request_from_tuple, response_from_args,
+    request_from_tuple, require_headers, response_from_args,
 };
 use crate::errors::{Failure, to_py_err, type_error, value_error};
 use crate::keys::{PyHmacKey, PyPrivateKey, PyPublicKey};
@@ -151,18 +151,24 @@ impl PyVerified {
 
     fn __repr__(&self) -> String {
         format!(
-            "Verified(label={}, key_id={}, algorithm={}, components=({}), created={}, nonce={})",
+            "Verified(label={}, key_id={}, algorithm={}, components={}, created={}, nonce={})",
             quoted(&self.label),
             quoted(&self.key_id),
             quoted(self.algorithm),
-            self.components
-                .iter()
-                .map(|c| quoted(c) + ",")
-                .collect::<Vec<_>>()
-                .join(" "),
+            tuple_repr(&self.components),
             self.created.map_or("None".to_owned(), |c| c.to_string()),
             optional_quoted(self.nonce.as_deref()),
         )
+    }
+}
+
+/// Writes strings as Python's `repr` writes a tuple of them: `('a', 'b')`,
+/// and `('a',)` with the comma that marks a tuple of one.
+fn tuple_repr(items: &[String]) -> String {
+    let quoted_items: Vec<String> = items.iter().map(|item| quoted(item)).collect();
+    match quoted_items.as_slice() {
+        [only] => format!("({only},)"),
+        _ => format!("({})", quoted_items.join(", ")),
     }
 }
 
@@ -334,6 +340,7 @@ impl PyVerifier {
     ) -> PyResult<PyVerified> {
         let method = args::text(method, "method")?;
         let url = args::text(url, "url")?;
+        require_headers(headers, "headers")?;
         let parts = request_from_args(&method, &url, Some(headers), body, &self.context, "")?;
         self.run(py, &parts.message, &parts.context, None)
     }
@@ -349,7 +356,9 @@ impl PyVerifier {
         body: Option<&Bound<'_, PyAny>>,
         request: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyVerified> {
-        let response = response_from_args(args::status(status, "status")?, Some(headers), body)?;
+        let status = args::status(status, "status")?;
+        require_headers(headers, "headers")?;
+        let response = response_from_args(status, Some(headers), body)?;
         let request = request
             .filter(|r| !r.is_none())
             .map(|r| request_from_tuple(r, &self.context))

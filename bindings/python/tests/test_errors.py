@@ -229,6 +229,48 @@ def test_resolver_exception_propagates(key: reqsig.Ed25519PrivateKey) -> None:
         )
 
 
+def test_verify_headers_none_raises_type_error(key: reqsig.Ed25519PrivateKey) -> None:
+    verifier = verifier_for(key)
+    expected = "argument 'headers': expected a mapping or an iterable of (name, value) pairs, got NoneType"
+    with pytest.raises(TypeError) as raised:
+        verifier.verify("POST", URL, None, BODY)  # type: ignore[arg-type]
+    assert str(raised.value) == expected
+    with pytest.raises(TypeError) as raised:
+        verifier.verify_response(200, None)  # type: ignore[arg-type]
+    assert str(raised.value) == expected
+
+
+def test_none_rejected_where_not_allowed(key: reqsig.Ed25519PrivateKey) -> None:
+    # Typed as Any, so that None reaches the runtime checks.
+    untyped: Any = reqsig
+    cases: List[Tuple[str, Callable[[], object]]] = [
+        ("label", lambda: untyped.Signer(key, label=None)),
+        ("digest", lambda: untyped.Signer(key, digest=None)),
+        ("created", lambda: untyped.Signer(key, created=None)),
+        ("alg_parameter", lambda: untyped.Signer(key, alg_parameter=None)),
+        ("key", lambda: untyped.Signer(None)),
+        ("keys", lambda: untyped.Verifier(None)),
+        ("method", lambda: untyped.Verifier({}).verify(None, URL, [])),
+        ("url", lambda: untyped.Verifier({}).verify("GET", None, [])),
+        ("status", lambda: untyped.Verifier({}).verify_response(None, [])),
+    ]
+    failures = [error_naming(TypeError, argument, call) for argument, call in cases]
+    assert [failure for failure in failures if failure] == []
+
+
+def test_none_accepted_where_documented(key: reqsig.Ed25519PrivateKey) -> None:
+    signer = reqsig.Signer(
+        key, key_id=None, components=None, expires_in=None, nonce=None, tag=None, now=None
+    )
+    assert signer.label == "sig1"
+    headers = list(signer.sign("GET", URL, None, None).items())
+    verifier = reqsig.Verifier(
+        {key.thumbprint: key.public_key()}, policy=None, label=None, tag=None, now=None, require_nonce=False
+    )
+    verified = verifier.verify("GET", URL, headers, None)
+    assert verified.key_id == key.thumbprint
+
+
 def test_exception_constructible() -> None:
     error = reqsig.InvalidSignatureError("does not verify", "invalid_signature")
     assert error.code == "invalid_signature"

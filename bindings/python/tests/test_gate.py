@@ -267,6 +267,19 @@ def test_redis_store_arguments() -> None:
     with pytest.raises(ValueError, match="argument 'url'") as raised:
         reqsig.RedisReplayStore("http://user:hunter2@example.invalid/")
     assert "hunter2" not in str(raised.value)
+    assert '"http://user:***@example.invalid/"' in str(raised.value)
+
+
+def test_redis_store_bad_url_message() -> None:
+    with pytest.raises(ValueError) as raised:
+        reqsig.RedisReplayStore("not a url")
+    message = str(raised.value)
+    assert message.startswith('argument \'url\': invalid Redis URL "not a url" (it has no scheme): '), message
+    assert "expected redis://HOST:PORT/DB, such as redis://127.0.0.1:6379/0" in message, message
+    assert "InvalidClientConfig" not in message, message
+    assert "replay store is unavailable" not in message, message
+    with pytest.raises(ValueError, match="TLS URLs are not supported"):
+        reqsig.RedisReplayStore("rediss://127.0.0.1:6379/0")
 
 
 def test_response_signer(key: reqsig.Ed25519PrivateKey) -> None:
@@ -345,6 +358,8 @@ def test_check_bad_arguments(gate: reqsig.Gate) -> None:
         gate.check("GET", b"/", HOST)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="argument 'headers'"):
         gate.check("GET", "/", "Host: x")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="argument 'headers': expected a mapping or an iterable of"):
+        gate.check("GET", "/", None)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="argument 'method'"):
         gate.check("G ET", "/", HOST)
     with pytest.raises(ValueError, match="argument 'target'"):

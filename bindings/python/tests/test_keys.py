@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import pickle
+from pathlib import Path
 from typing import Any, Dict
 
 import pytest
@@ -141,3 +142,67 @@ def test_public_key_equality_and_hash() -> None:
     assert first != second
     assert first != "not a key"
     assert len({first, reqsig.PublicKey.from_pem(first.to_pem()), second}) == 2
+
+
+def test_path_given_to_load_gets_hint() -> None:
+    with pytest.raises(reqsig.InvalidKeyError) as raised:
+        reqsig.PrivateKey.load("client.pem")
+    message = str(raised.value)
+    assert message.startswith("argument 'data': 'client.pem' looks like a file path"), message
+    assert "PrivateKey.load takes the key's contents" in message, message
+    assert "PrivateKey.load(pathlib.Path('client.pem').read_bytes())" in message, message
+
+
+@pytest.mark.parametrize(
+    ("load", "function", "argument"),
+    [
+        (reqsig.PrivateKey.from_pem, "PrivateKey.from_pem", "data"),
+        (reqsig.PrivateKey.from_der, "PrivateKey.from_der", "data"),
+        (reqsig.PrivateKey.from_jwk, "PrivateKey.from_jwk", "jwk"),
+        (reqsig.Ed25519PrivateKey.load, "Ed25519PrivateKey.load", "data"),
+        (reqsig.PublicKey.load, "PublicKey.load", "data"),
+        (reqsig.PublicKey.from_pem, "PublicKey.from_pem", "data"),
+        (reqsig.PublicKey.from_jwk, "PublicKey.from_jwk", "jwk"),
+        (reqsig.HmacKey.from_jwk, "HmacKey.from_jwk", "jwk"),
+    ],
+)
+def test_path_given_to_loaders_gets_hint(load: Any, function: str, argument: str) -> None:
+    with pytest.raises(reqsig.InvalidKeyError) as raised:
+        load("keys/server.key")
+    message = str(raised.value)
+    assert message.startswith(f"argument '{argument}': 'keys/server.key' looks like a file path"), message
+    assert f"{function}(pathlib.Path('keys/server.key').read_bytes())" in message, message
+
+
+def test_existing_file_path_gets_hint(tmp_path: Path) -> None:
+    key = reqsig.Ed25519PrivateKey.generate()
+    path = tmp_path / "id_ed25519"
+    path.write_text(key.to_pem())
+    with pytest.raises(reqsig.InvalidKeyError, match="looks like a file path") as raised:
+        reqsig.PrivateKey.load(str(path))
+    assert repr(str(path)) in str(raised.value)
+    assert reqsig.PrivateKey.load(path.read_bytes()).thumbprint == key.thumbprint
+
+
+def test_non_path_input_keeps_decode_error(tmp_path: Path) -> None:
+    missing = str(tmp_path / "missing")
+    for data in ("hello", missing, "two\nlines.pem", b"client-key"):
+        with pytest.raises(reqsig.InvalidKeyError) as raised:
+            reqsig.PrivateKey.load(data)
+        message = str(raised.value)
+        assert "file path" not in message, message
+        assert message.startswith("invalid PEM, JWK or DER key: the content is not PEM"), message
+
+
+def test_key_errors_name_no_rust_types() -> None:
+    public_pem = reqsig.Ed25519PrivateKey.generate().public_key().to_pem()
+    with pytest.raises(reqsig.InvalidKeyError) as raised:
+        reqsig.PrivateKey.from_pem(public_pem)
+    message = str(raised.value)
+    assert "load this one as a public (verifying) key" in message, message
+    assert "VerifyingKey" not in message, message
+    with pytest.raises(reqsig.InvalidKeyError) as raised:
+        reqsig.HmacKey(b"x" * 31)
+    message = str(raised.value)
+    assert "use a random secret of at least 32 bytes" in message, message
+    assert "SigningKey" not in message, message

@@ -44,6 +44,24 @@ def with_signature(headers: Headers, signed: reqsig.SignatureHeaders) -> Headers
     return [*headers, *signed.items()]
 
 
+def test_verified_repr_lists_components(key: reqsig.Ed25519PrivateKey) -> None:
+    verifier = reqsig.Verifier({"k1": key.public_key()}, now=NOW)
+    signed = reqsig.Signer(key, key_id="k1", now=NOW, nonce="n1").sign("POST", URL, JSON, BODY)
+    verified = verifier.verify("POST", URL, with_signature(JSON, signed), BODY)
+    assert repr(verified) == (
+        "Verified(label='sig1', key_id='k1', algorithm='ed25519', "
+        "components=('@method', '@authority', '@path', '@query', 'content-digest', 'content-type'), "
+        f"created={NOW}, nonce='n1')"
+    )
+    assert repr(verified.components) in repr(verified)
+
+    single = reqsig.Signer(key, key_id="k1", now=NOW, nonce="n1", components=["@method"]).sign("GET", URL)
+    verifier = reqsig.Verifier({"k1": key.public_key()}, now=NOW, required_components=[])
+    verified = verifier.verify("GET", URL, list(single.items()))
+    assert "components=('@method',)," in repr(verified), "a tuple of one keeps its comma, as in Python"
+    assert repr(verified.components) in repr(verified)
+
+
 def test_default_components_with_body(key: reqsig.Ed25519PrivateKey) -> None:
     signer = reqsig.Signer(key)
     signed = signer.sign("POST", URL, JSON, BODY)

@@ -110,8 +110,11 @@ class PrivateKey:
     does not sign with RSA (the ``rsa`` crate's private-key operations leak
     timing, RUSTSEC-2023-0071).
 
-    Loading methods raise ``InvalidKeyError`` for malformed input or a key of
-    another algorithm, and ``ValueError`` for an unknown ``alg`` name.
+    Loading methods take the key's contents, not a file path: read the file
+    first, for example ``PrivateKey.load(pathlib.Path(path).read_bytes())``.
+    They raise ``InvalidKeyError`` for malformed input, a path given in place
+    of the contents, or a key of another algorithm, and ``ValueError`` for an
+    unknown ``alg`` name.
     """
 
     @classmethod
@@ -162,6 +165,9 @@ class PublicKey:
     member or the id-RSASSA-PSS OID needs ``alg`` (``rsa-pss-sha512`` or
     ``rsa-v1_5-sha256``). Keys compare equal when algorithm and key match,
     and are hashable. Ed25519 keys are ``Ed25519PublicKey`` instances.
+
+    Loading methods take the key's contents, not a file path, as those of
+    ``PrivateKey`` do.
     """
 
     @classmethod
@@ -635,7 +641,8 @@ class Verifier:
         """Verify a request and return what its signature covers.
 
         ``url`` is the absolute URL or the origin-form target (``/path?query``)
-        with the authority in a ``Host`` header. ``body`` is the whole body.
+        with the authority in a ``Host`` header. ``headers`` is required, and
+        ``None`` raises ``TypeError``. ``body`` is the whole body.
         ``None`` is the same as ``b""``, so a request whose signature covers
         a body fails unless the body is given or the policy's
         ``verify_digest`` is off.
@@ -1011,14 +1018,23 @@ class Gate:
     def authority(self) -> Optional[str]:
         """The configured authority, or ``None``."""
     def check(
-        self, method: str, target: str, headers: _Headers, peer: Optional[str] = None
+        self,
+        method: str,
+        target: str,
+        headers: _Headers,
+        peer: Optional[str] = None,
+        *,
+        body_present: bool = False,
     ) -> Union[Pending, Rejection, None]:
         """Run every check that needs only the request head.
 
         ``target`` is the request-target as the client sent it, such as
         ``/orders?page=2``, with no decoding. ``peer`` is the client's IP
         address, or ``None`` when unknown; keys restricted to networks are
-        then rejected. Returns ``None`` for a public route, a ``Rejection``
+        then rejected. Pass ``body_present=True`` when a body arrives although
+        the head has neither ``Content-Length`` nor ``Transfer-Encoding`` (an
+        HTTP/2 request may do that), so the request is held to the rules for
+        requests with a body. Returns ``None`` for a public route, a ``Rejection``
         to send, or a ``Pending`` to finish with ``complete``. The rejection
         is already logged and counted. Blocks while it waits for the key
         source and the replay store, so async servers call it in a thread.

@@ -20,25 +20,29 @@ use crate::source::BoxFuture;
 /// closed); the connection manager reconnects by itself.
 pub struct RedisReplayStore {
     client: redis::Client,
+    /// The URL with its password replaced by `***`, for error messages.
+    redacted_url: String,
     prefix: String,
     config: ConnectionManagerConfig,
     manager: OnceCell<ConnectionManager>,
 }
 
 impl RedisReplayStore {
-    /// Creates a store for a `redis://` URL. No connection is made until the first request.
+    /// Creates a store for a `redis://` URL such as `redis://127.0.0.1:6379/0`.
+    /// No connection is made until the first request.
     ///
     /// # Errors
-    /// [`StoreError::Unavailable`] when the URL is invalid; the message never includes a password.
+    /// [`StoreError::Unavailable`] when the URL is invalid. The message shows
+    /// the URL with its password replaced by `***`.
     pub fn new(url: &str) -> Result<RedisReplayStore, StoreError> {
-        let client = redis::Client::open(url)
-            .map_err(|e| StoreError::Unavailable(format!("invalid Redis URL: {}", e.kind_description())))?;
+        let client = redis::Client::open(url).map_err(|error| invalid_url(url, &error))?;
         let config = ConnectionManagerConfig::new()
             .set_connection_timeout(Some(Duration::from_secs(1)))
             .set_response_timeout(Some(Duration::from_secs(1)))
             .set_number_of_retries(1);
         Ok(RedisReplayStore {
             client,
+            redacted_url: redact_url(url),
             prefix: "reqsig:nonce:".to_owned(),
             config,
             manager: OnceCell::new(),
@@ -71,7 +75,7 @@ impl RedisReplayStore {
             .get_or_try_init(|| async {
                 ConnectionManager::new_with_config(self.client.clone(), self.config.clone())
                     .await
-                    .map_err(|e| StoreError::Unavailable(e.kind_description().to_owned()))
+                    .map_err(|error| self.unavailable("connecting to", &error))
             })
             .await
             .cloned()
@@ -88,24 +92,117 @@ impl RedisReplayStore {
             .arg(millis)
             .query_async(&mut connection)
             .await
-            .map_err(|e| StoreError::Unavailable(e.kind_description().to_owned()))?;
+            .map_err(|error| self.unavailable("the SET command to", &error))?;
         Ok(if reply.is_some() {
             Freshness::Fresh
         } else {
             Freshness::Replayed
         })
     }
-}
 
-trait KindDescription {
-    fn kind_description(&self) -> String;
-}
-
-impl KindDescription for redis::RedisError {
-    /// Describes the error without the URL, which may hold a password.
-    fn kind_description(&self) -> String {
-        format!("{:?} error ({})", self.kind(), self.category())
+    /// Builds the error for a failed `action` ("connecting to", ...) on
+    /// Redis, with the redacted URL and the cause.
+    fn unavailable(&self, action: &str, error: &redis::RedisError) -> StoreError {
+        let password = self.client.get_connection_info().redis_settings().password();
+        StoreError::Unavailable(format!(
+            "{action} Redis at {} failed: {}",
+            self.redacted_url,
+            describe(error, password)
+        ))
     }
+}
+
+/// The URL forms that [`RedisReplayStore::new`] accepts, for error messages.
+const URL_FORMS: &str = "expected redis://HOST:PORT/DB, such as redis://127.0.0.1:6379/0, \
+with USER:PASSWORD@ before HOST when Redis requires a password, \
+or redis+unix:///PATH/TO/redis.sock for a Unix socket";
+
+/// Builds the error for a URL that `redis::Client::open` rejected.
+fn invalid_url(url: &str, error: &redis::RedisError) -> StoreError {
+    let scheme = url.split_once("://").map(|(scheme, _)| scheme);
+    let reason = match scheme {
+        None => "it has no scheme".to_owned(),
+        Some("rediss" | "valkeys") => {
+            "TLS URLs are not supported, because this build of the redis client has no TLS feature".to_owned()
+        }
+        Some(scheme) if !is_redis_scheme(scheme) => format!("the scheme {scheme:?} is not a Redis scheme"),
+        Some(_) => describe(error, None),
+    };
+    StoreError::Unavailable(format!(
+        "invalid Redis URL {:?} ({reason}): {URL_FORMS}",
+        redact_url(url)
+    ))
+}
+
+/// Returns whether the redis client (version 1.8) reads URLs of `scheme`.
+fn is_redis_scheme(scheme: &str) -> bool {
+    matches!(
+        scheme,
+        "redis" | "rediss" | "valkey" | "valkeys" | "redis+unix" | "valkey+unix" | "unix"
+    )
+}
+
+/// Describes a Redis error, such as "Connection refused (os error 111)".
+///
+/// The redis client's messages do not repeat the URL. `password`, when
+/// given, is still replaced by `***` in case a server echoes it.
+fn describe(error: &redis::RedisError, password: Option<&str>) -> String {
+    // The client writes its own errors as "description - Kind[: detail]", and the kind adds nothing here.
+    let text = error.to_string().replace(&format!(" - {:?}", error.kind()), "");
+    match password {
+        Some(password) if !password.is_empty() => text.replace(password, "***"),
+        _ => text,
+    }
+}
+
+/// Returns `url` with its password replaced by `***`.
+///
+/// The user information is everything before the last `@`, so a password
+/// that contains `/`, `?` or `#` is hidden too. The username before its first
+/// `:` is kept, and user information without a `:` is hidden whole, because
+/// it may be a password written without the `:`. The `pass` and `password`
+/// query parameters, which carry the password of a Unix socket URL, are
+/// hidden as well.
+pub(crate) fn redact_url(url: &str) -> String {
+    let (scheme, rest) = match url.split_once("://") {
+        Some((scheme, rest)) => (format!("{scheme}://"), rest),
+        None => (String::new(), url),
+    };
+    let (user_info, address) = match rest.rsplit_once('@') {
+        Some((user_info, address)) => {
+            let user_info = match user_info.split_once(':') {
+                Some((user, _password)) => format!("{user}:***@"),
+                None => "***@".to_owned(),
+            };
+            (user_info, address)
+        }
+        None => (String::new(), rest),
+    };
+    format!("{scheme}{user_info}{}", redact_query(address))
+}
+
+/// Replaces the values of the `pass` and `password` query parameters by `***`.
+fn redact_query(address: &str) -> String {
+    let Some((before, query)) = address.split_once('?') else {
+        return address.to_owned();
+    };
+    let (query, fragment) = match query.split_once('#') {
+        Some((query, fragment)) => (query, Some(fragment)),
+        None => (query, None),
+    };
+    let parameters: Vec<String> = query
+        .split('&')
+        .map(|parameter| match parameter.split_once('=') {
+            Some((name, _)) if name == "pass" || name == "password" => format!("{name}=***"),
+            _ => parameter.to_owned(),
+        })
+        .collect();
+    let mut redacted = format!("{before}?{}", parameters.join("&"));
+    if let Some(fragment) = fragment {
+        redacted.push('#');
+        redacted.push_str(fragment);
+    }
+    redacted
 }
 
 impl ReplayStore for RedisReplayStore {
@@ -124,5 +221,93 @@ impl std::fmt::Debug for RedisReplayStore {
         f.debug_struct("RedisReplayStore")
             .field("prefix", &self.prefix)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::{RedisReplayStore, redact_url};
+    use crate::replay::ReplayStore;
+
+    fn url_error(url: &str) -> String {
+        RedisReplayStore::new(url).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn invalid_url_message_shows_value_and_form() {
+        let message = url_error("not a url");
+        assert!(
+            message.contains(r#"invalid Redis URL "not a url" (it has no scheme)"#),
+            "{message}"
+        );
+        assert!(message.contains("redis://127.0.0.1:6379/0"), "{message}");
+        assert!(!message.contains("InvalidClientConfig"), "{message}");
+    }
+
+    #[test]
+    fn invalid_url_message_hides_password() {
+        let message = url_error("http://user:hunter2@example.invalid/");
+        assert!(!message.contains("hunter2"), "{message}");
+        assert!(message.contains("http://user:***@example.invalid/"), "{message}");
+        assert!(
+            message.contains(r#"the scheme "http" is not a Redis scheme"#),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn invalid_url_message_gives_cause() {
+        let message = url_error("rediss://127.0.0.1:6379/0");
+        assert!(message.contains("TLS URLs are not supported"), "{message}");
+        let message = url_error("redis://:hunter2@127.0.0.1:6379/x");
+        assert!(message.contains("Invalid database number"), "{message}");
+        assert!(!message.contains("InvalidClientConfig"), "{message}");
+        assert!(!message.contains("hunter2"), "{message}");
+    }
+
+    #[test]
+    fn redact_url_hides_passwords() {
+        let cases = [
+            ("redis://127.0.0.1:6379/0", "redis://127.0.0.1:6379/0"),
+            ("redis://:hunter2@127.0.0.1/", "redis://:***@127.0.0.1/"),
+            ("redis://app:hunter2@127.0.0.1/", "redis://app:***@127.0.0.1/"),
+            ("redis://hunter2@127.0.0.1/", "redis://***@127.0.0.1/"),
+            ("redis://app:hun/ter@2@127.0.0.1/", "redis://app:***@127.0.0.1/"),
+            ("app:hunter2@127.0.0.1", "app:***@127.0.0.1"),
+            (
+                "redis+unix:///run/redis.sock?db=1&pass=hunter2",
+                "redis+unix:///run/redis.sock?db=1&pass=***",
+            ),
+            (
+                "unix:///run/redis.sock?password=hunter2#x",
+                "unix:///run/redis.sock?password=***#x",
+            ),
+        ];
+        for (url, expected) in cases {
+            assert_eq!(redact_url(url), expected, "{url}");
+        }
+    }
+
+    #[tokio::test]
+    async fn unreachable_message_names_url_and_cause() {
+        // A port that was free a moment ago, so the connection is refused.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        drop(listener);
+
+        let store = RedisReplayStore::new(&format!("redis://:hunter2@127.0.0.1:{port}/0")).unwrap();
+        let error = store
+            .check_and_remember("k1", "nonce", Duration::from_secs(60))
+            .await
+            .unwrap_err();
+        let message = error.to_string();
+        let expected_start = format!(
+            "the replay store is unavailable: connecting to Redis at redis://:***@127.0.0.1:{port}/0 failed: "
+        );
+        assert!(message.starts_with(&expected_start), "{message}");
+        assert!(message.to_lowercase().contains("refused"), "{message}");
+        assert!(!message.contains("hunter2"), "{message}");
     }
 }

@@ -37,10 +37,41 @@ pub(crate) fn detect(bytes: &[u8]) -> Result<Encoding<'_>, KeyError> {
     if bytes.first() == Some(&0x30) {
         return Ok(Encoding::Der(bytes));
     }
+    if let Some(error) = path_error(bytes) {
+        return Err(error);
+    }
     Err(KeyError::malformed(
-        "key file",
-        "the content is not PEM (no \"-----BEGIN \" line), a JWK (no leading '{') or DER (no leading SEQUENCE byte 0x30)",
+        "PEM, JWK or DER",
+        "the content is not PEM (no \"-----BEGIN \" line), not a JWK (no leading '{') and not DER (no leading SEQUENCE byte 0x30)",
     ))
+}
+
+/// The maximum length of input taken for a file path, in bytes (`PATH_MAX` on Linux).
+const MAX_PATH_LEN: usize = 4096;
+
+/// The file name extensions of key files, compared without regard to case.
+const KEY_FILE_EXTENSIONS: [&str; 6] = ["pem", "key", "jwk", "json", "der", "pub"];
+
+/// Returns [`KeyError::PathInsteadOfKey`] when `input`, which failed to
+/// decode, looks like the path of a key file: one line of text that ends in a
+/// key file extension.
+///
+/// The check reads only the input, never the file system, so that the error
+/// does not tell a caller which files exist.
+pub(crate) fn path_error(input: &[u8]) -> Option<KeyError> {
+    let text = std::str::from_utf8(input).ok()?.trim();
+    let is_single_line = !text.is_empty() && !text.chars().any(char::is_control);
+    let is_key_text = text.contains("-----BEGIN ") || text.starts_with('{');
+    if !is_single_line || is_key_text || text.len() > MAX_PATH_LEN {
+        return None;
+    }
+    let extension = std::path::Path::new(text).extension()?.to_str()?;
+    let is_key_file = KEY_FILE_EXTENSIONS
+        .iter()
+        .any(|known| extension.eq_ignore_ascii_case(known));
+    is_key_file.then(|| KeyError::PathInsteadOfKey {
+        path: text.to_owned(),
+    })
 }
 
 /// Loads a signing key from a PEM private key.
@@ -63,7 +94,7 @@ pub(crate) fn signing_from_der(
     requested: Option<Algorithm>,
     label: Option<&'static str>,
 ) -> Result<SigningKey, KeyError> {
-    let structure = asn1::classify(der)?;
+    let structure = classify(der, label)?;
     check_label(label, &structure)?;
 
     let key_type = match &structure {
@@ -102,7 +133,7 @@ pub(crate) fn verifying_from_der(
     requested: Option<Algorithm>,
     label: Option<&'static str>,
 ) -> Result<VerifyingKey, KeyError> {
-    let structure = asn1::classify(der)?;
+    let structure = classify(der, label)?;
     check_label(label, &structure)?;
 
     let key_type = match &structure {
@@ -142,6 +173,15 @@ pub(crate) fn verifying_from_der(
     Ok(VerifyingKey::from_parts(algorithm, key))
 }
 
+/// Recognises the DER structure. DER that the caller passed directly (no
+/// PEM `label`) and that fails may be a file path, which the error then names.
+fn classify<'a>(der: &'a [u8], label: Option<&'static str>) -> Result<DerKey<'a>, KeyError> {
+    asn1::classify(der).map_err(|error| match label {
+        None => path_error(der).unwrap_or(error),
+        Some(_) => error,
+    })
+}
+
 /// Checks that a PEM label names the structure its content holds.
 fn check_label(label: Option<&'static str>, structure: &DerKey<'_>) -> Result<(), KeyError> {
     let Some(label) = label else {
@@ -170,5 +210,92 @@ fn check_label(label: Option<&'static str>, structure: &DerKey<'_>) -> Result<()
 fn unexpected(key_type: KeyType) -> KeyError {
     KeyError::UnsupportedKeyType {
         key_type: format!("{key_type:?} in this key structure"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{KeyError, SigningKey, VerifyingKey};
+    use crate::algorithm::Algorithm;
+
+    #[test]
+    fn unknown_encoding_message_names_formats() {
+        let error = SigningKey::load(b"hello", None).unwrap_err();
+        let message = error.to_string();
+        assert!(matches!(error, KeyError::Malformed { .. }), "{error:?}");
+        assert!(message.starts_with("invalid PEM, JWK or DER key: "), "{message}");
+        assert!(message.contains("not PEM"), "{message}");
+        assert!(!message.contains("key file key"), "{message}");
+    }
+
+    #[test]
+    fn path_input_named_in_error() {
+        for path in [
+            "client.pem",
+            " keys/client.key\n",
+            r"C:\keys\server.JWK",
+            "jwks.json",
+            "k.der",
+        ] {
+            let error = SigningKey::load(path.as_bytes(), None).unwrap_err();
+            let message = error.to_string();
+            assert!(
+                matches!(&error, KeyError::PathInsteadOfKey { path: found } if found == path.trim()),
+                "{path:?}: {error:?}"
+            );
+            assert!(message.contains(&format!("{:?}", path.trim())), "{message}");
+            assert!(message.contains("looks like a file path"), "{message}");
+            assert!(message.contains("pass its contents"), "{message}");
+        }
+    }
+
+    #[test]
+    fn path_input_detected_by_every_loader() {
+        let errors = [
+            SigningKey::from_pem("client.pem", None).unwrap_err(),
+            SigningKey::from_jwk("client.jwk", None).unwrap_err(),
+            SigningKey::from_der(b"client.der", None).unwrap_err(),
+            VerifyingKey::load(b"public.pem", None).unwrap_err(),
+            VerifyingKey::from_pem("public.pem", None).unwrap_err(),
+            VerifyingKey::from_jwk("public.json", None).unwrap_err(),
+            VerifyingKey::from_der(b"public.der", None).unwrap_err(),
+        ];
+        for error in errors {
+            assert!(matches!(error, KeyError::PathInsteadOfKey { .. }), "{error:?}");
+        }
+    }
+
+    #[test]
+    fn key_like_input_not_taken_for_path() {
+        let inputs: [&[u8]; 5] = [
+            b"hello",
+            b"two\nlines.pem",
+            b"-----BEGIN x.pem",
+            b"{\"kty\": \"oct\", \"k\": \"a.json",
+            b"client",
+        ];
+        for input in inputs {
+            let error = SigningKey::load(input, None).unwrap_err();
+            assert!(
+                matches!(error, KeyError::Malformed { .. }),
+                "{input:?}: {error:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn public_pem_as_private_names_no_type() {
+        let public = SigningKey::generate(Algorithm::Ed25519)
+            .unwrap()
+            .verifying_key()
+            .to_spki_pem()
+            .unwrap();
+        let message = SigningKey::from_pem(&public, None).unwrap_err().to_string();
+        assert!(message.contains("contains a public key"), "{message}");
+        assert!(
+            message.contains("load this one as a public (verifying) key"),
+            "{message}"
+        );
+        assert!(!message.contains("VerifyingKey"), "{message}");
     }
 }

@@ -12,7 +12,8 @@ pub enum KeyError {
     /// The input could not be decoded in the named format (PEM, DER, PKCS#8, JWK, ...).
     #[error("invalid {format} key: {reason}")]
     Malformed {
-        /// The format that failed to decode.
+        /// The format that failed to decode, or "PEM, JWK or DER" when the
+        /// encoding of a key file was not recognised.
         format: &'static str,
         /// The reason the input failed to decode.
         reason: String,
@@ -29,11 +30,24 @@ pub enum KeyError {
 
     /// A public key was given where a private key is required.
     #[error(
-        "the {format} input contains a public key, but signing needs the private key: load the private key, or load this one with VerifyingKey"
+        "the {format} input contains a public key, but signing needs the private key: load the private key, or load this one as a public (verifying) key"
     )]
     NotAPrivateKey {
         /// The format of the input.
         format: &'static str,
+    },
+
+    /// The input looks like the path of a key file, not its contents.
+    ///
+    /// Returned instead of [`KeyError::Malformed`] when input that fails to
+    /// decode is one line that ends in `.pem`, `.key`, `.jwk`, `.json`, `.der`
+    /// or `.pub`.
+    #[error(
+        "the key input {path:?} looks like a file path, not key contents: read the file and pass its contents (PEM, JWK or DER)"
+    )]
+    PathInsteadOfKey {
+        /// The input, which looks like a path.
+        path: String,
     },
 
     /// A JWK lacks a member that its key type requires.
@@ -92,7 +106,7 @@ pub enum KeyError {
 
     /// [`SigningKey::generate`](super::SigningKey::generate) does not make keys of this algorithm.
     #[error(
-        "reqsig cannot generate {algorithm} keys: create the key with another tool (for example `openssl genpkey`) and load it with SigningKey::from_pem"
+        "reqsig cannot generate {algorithm} keys: create the key with another tool (for example `openssl genpkey -algorithm RSA`) and load its PEM file as a private key"
     )]
     GenerateUnsupported {
         /// The algorithm requested.
@@ -100,7 +114,10 @@ pub enum KeyError {
     },
 
     /// A key, seed, secret or signature has the wrong length.
-    #[error("invalid {what} length: expected {expected}, got {actual} bytes")]
+    #[error(
+        "invalid {what} length: expected {expected}, got {actual} bytes{}",
+        length_hint(what)
+    )]
     InvalidLength {
         /// The value that has the wrong length.
         what: &'static str,
@@ -153,6 +170,19 @@ pub enum KeyError {
     RandomUnavailable(String),
 }
 
+/// The name of an HMAC secret in [`KeyError::InvalidLength`].
+pub(crate) const HMAC_SECRET: &str = "HMAC secret";
+
+/// Returns the advice that follows an [`KeyError::InvalidLength`] message:
+/// how to get a long enough HMAC secret, and nothing for fixed-size values.
+fn length_hint(what: &str) -> &'static str {
+    if what == HMAC_SECRET {
+        ": use a random secret of at least 32 bytes, for example one from `reqsig keygen --alg hmac-sha256 --out FILE`"
+    } else {
+        ""
+    }
+}
+
 impl KeyError {
     /// Builds a [`KeyError::Malformed`] from any displayable decoder error.
     pub(crate) fn malformed(format: &'static str, reason: impl std::fmt::Display) -> KeyError {
@@ -167,5 +197,38 @@ impl KeyError {
         KeyError::InvalidKey {
             reason: reason.into(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::KeyError;
+    use crate::algorithm::Algorithm;
+
+    #[test]
+    fn generate_unsupported_names_no_type() {
+        let message = KeyError::GenerateUnsupported {
+            algorithm: Algorithm::RsaPssSha512,
+        }
+        .to_string();
+        assert!(message.contains("`openssl genpkey -algorithm RSA`"), "{message}");
+        assert!(
+            message.contains("load its PEM file as a private key"),
+            "{message}"
+        );
+        assert!(!message.contains("SigningKey"), "{message}");
+    }
+
+    #[test]
+    fn fixed_length_message_has_no_hint() {
+        let error = KeyError::InvalidLength {
+            what: "Ed25519 seed",
+            expected: "32 bytes",
+            actual: 31,
+        };
+        assert_eq!(
+            error.to_string(),
+            "invalid Ed25519 seed length: expected 32 bytes, got 31 bytes"
+        );
     }
 }

@@ -6,6 +6,7 @@ use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
 use super::KeyError;
+use super::error::HMAC_SECRET;
 
 /// The shortest accepted secret, in bytes.
 ///
@@ -36,8 +37,8 @@ impl HmacSecret {
     pub(crate) fn new(secret: &[u8]) -> Result<HmacSecret, KeyError> {
         if secret.len() < MIN_SECRET_LEN {
             return Err(KeyError::InvalidLength {
-                what: "HMAC secret",
-                expected: "at least 32 bytes (RFC 7518 section 3.2); generate one with SigningKey::generate",
+                what: HMAC_SECRET,
+                expected: "at least 32 bytes (RFC 7518 section 3.2)",
                 actual: secret.len(),
             });
         }
@@ -114,6 +115,23 @@ mod tests {
                 assert!(key.verify(&message, &expected).is_ok());
             }
         }
+    }
+
+    #[test]
+    fn short_secret_message_gives_fix() {
+        let message = HmacSecret::new(&[1; 31]).err().unwrap().to_string();
+        assert!(message.starts_with("invalid HMAC secret length: "), "{message}");
+        assert!(message.contains("expected at least 32 bytes"), "{message}");
+        assert!(message.contains("got 31 bytes"), "{message}");
+        assert!(
+            message.contains("use a random secret of at least 32 bytes"),
+            "{message}"
+        );
+        assert!(
+            message.contains("`reqsig keygen --alg hmac-sha256 --out FILE`"),
+            "{message}"
+        );
+        assert!(!message.contains("SigningKey"), "{message}");
     }
 
     #[test]

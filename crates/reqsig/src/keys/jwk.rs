@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
 use super::binding::{KeyType, bind, require_signing_feature};
+use super::decode::path_error;
 use super::hmac::HmacSecret;
 use super::signing::PrivateKey;
 use super::verifying::PublicKey;
@@ -23,7 +24,10 @@ use super::rsa;
 /// NOTE: the parsed `Value` keeps the base64url text of `d` and `k` in memory
 /// without zeroizing it until it is dropped. Only the decoded bytes are zeroized.
 pub(crate) fn parse_json(text: &str) -> Result<Value, KeyError> {
-    serde_json::from_str(text).map_err(|err| KeyError::malformed("JWK", format!("invalid JSON: {err}")))
+    serde_json::from_str(text).map_err(|err| {
+        path_error(text.as_bytes())
+            .unwrap_or_else(|| KeyError::malformed("JWK", format!("invalid JSON: {err}")))
+    })
 }
 
 /// Loads a private JWK.

@@ -4,6 +4,7 @@ use pkcs8::der::pem::{self, LineEnding};
 use zeroize::Zeroizing;
 
 use super::KeyError;
+use super::decode::path_error;
 
 /// The PKCS#8 PrivateKeyInfo label.
 pub(crate) const LABEL_PKCS8: &str = "PRIVATE KEY";
@@ -75,7 +76,8 @@ pub(crate) fn decode(text: &str, accept: Accept) -> Result<PemBlock, KeyError> {
                 }
             },
         }),
-        None => Err(KeyError::malformed("PEM", "no \"-----BEGIN \" line found")),
+        None => Err(path_error(text.as_bytes())
+            .unwrap_or_else(|| KeyError::malformed("PEM", "no \"-----BEGIN \" line found"))),
     }
 }
 
