@@ -327,7 +327,7 @@ impl PyGate {
     }
 
     /// Runs every check that needs only the request head.
-    #[pyo3(signature = (method, target, headers, peer = None))]
+    #[pyo3(signature = (method, target, headers, peer = None, *, body_present = false))]
     fn check<'py>(
         &self,
         py: Python<'py>,
@@ -335,12 +335,13 @@ impl PyGate {
         target: &Bound<'py, PyAny>,
         headers: &Bound<'py, PyAny>,
         peer: Option<&Bound<'py, PyAny>>,
+        body_present: bool,
     ) -> PyResult<Option<Bound<'py, PyAny>>> {
         let parts = request_head(method, target, headers, "")?;
         let peer = peer_address(peer)?;
         let runtime = runtime()?;
         let gate = &self.gate;
-        let outcome = py.detach(|| runtime.block_on(gate.check(&parts, peer)));
+        let outcome = py.detach(|| runtime.block_on(gate.check_with_body(&parts, peer, body_present)));
         match outcome {
             Ok(Admission::Public) => Ok(None),
             Ok(Admission::Verified(pending)) => {

@@ -129,3 +129,68 @@ def test_options_checked(gate: reqsig.Gate) -> None:
         VerifyMiddleware(app, gate, websocket="maybe")
     with pytest.raises(TypeError, match="argument 'websocket'"):
         VerifyMiddleware(app, gate, websocket=None)  # type: ignore[arg-type]
+
+
+class BodyApp:
+    """An ASGI application that reads the whole body and answers 200 with it."""
+
+    async def __call__(self, scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": body})
+
+
+def run_http(middleware: VerifyMiddleware, headers: List[tuple[bytes, bytes]], body: bytes) -> List[Message]:
+    """Send one POST whose head has no Content-Length, as over HTTP/2, and return the messages sent."""
+    scope = {
+        "type": "http",
+        "http_version": "2",
+        "method": "POST",
+        "path": "/chat",
+        "raw_path": b"/chat",
+        "query_string": b"room=1",
+        "headers": [(b"host", b"api.example.com"), *headers],
+        "client": ("127.0.0.1", 50000),
+    }
+    messages = [{"type": "http.request", "body": body, "more_body": False}]
+    sent: List[Message] = []
+
+    async def receive() -> Message:
+        return messages.pop(0) if messages else {"type": "http.disconnect"}
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    asyncio.run(middleware(scope, receive, send))
+    return sent
+
+
+def header_list(signature: reqsig.SignatureHeaders) -> List[tuple[bytes, bytes]]:
+    return [(name.lower().encode(), value.encode()) for name, value in signature.items()]
+
+
+def test_undeclared_body_needs_digest(gate: reqsig.Gate, key: reqsig.Ed25519PrivateKey) -> None:
+    # Signed as a request without a body, so no Content-Digest is covered.
+    headers = header_list(reqsig.Signer(key, key_id="k1").sign("POST", URL))
+    sent = run_http(VerifyMiddleware(BodyApp(), gate), headers, b'{"n":1}')
+    assert sent[0]["status"] == 401
+    assert json.loads(sent[1]["body"])["error"] == "component_not_covered"
+
+
+def test_undeclared_body_digest_checked(gate: reqsig.Gate, key: reqsig.Ed25519PrivateKey) -> None:
+    signer = reqsig.Signer(key, key_id="k1")
+    body = b'{"n":1}'
+    headers = header_list(signer.sign("POST", URL, body=body))
+    sent = run_http(VerifyMiddleware(BodyApp(), gate), headers, body)
+    assert sent[0]["status"] == 200
+    assert sent[1]["body"] == body
+
+    headers = header_list(signer.sign("POST", URL, body=body))
+    sent = run_http(VerifyMiddleware(BodyApp(), gate), headers, b'{"n":2}')
+    assert sent[0]["status"] == 401
+    assert json.loads(sent[1]["body"])["error"] == "digest_mismatch"

@@ -197,6 +197,27 @@ impl Gate {
         parts: &http::request::Parts,
         peer: Option<IpAddr>,
     ) -> Result<Admission, Rejection> {
+        self.check_with_body(parts, peer, false).await
+    }
+
+    /// Runs [`Gate::check`] for a request whose body may be present even
+    /// though its head declares none.
+    ///
+    /// Pass `body_present = true` when the body stream has not ended and is
+    /// not known to be empty, as with an HTTP/2 request that sends data
+    /// without `Content-Length`. The request is then held to the policy's
+    /// rules for requests with a body, so a signature that does not cover
+    /// `content-digest` is rejected, and the body is checked against the
+    /// digest in [`Gate::complete`].
+    ///
+    /// # Errors
+    /// As [`Gate::check`].
+    pub async fn check_with_body(
+        &self,
+        parts: &http::request::Parts,
+        peer: Option<IpAddr>,
+        body_present: bool,
+    ) -> Result<Admission, Rejection> {
         let inner = &self.inner;
         let method = parts.method.as_str();
         let path = parts.uri.path();
@@ -223,7 +244,8 @@ impl Gate {
             return Err(self.reject(rejection, parts));
         }
 
-        let view = MessageView::from_request_parts(parts, None, inner.verifier.context());
+        let view = MessageView::from_request_parts(parts, None, inner.verifier.context())
+            .with_body_present(body_present);
         let verifier = self.verifier_for(&view);
         let resolver = GateResolver {
             source: inner.source.as_ref(),
@@ -407,7 +429,7 @@ impl Gate {
             .and_then(|id| resolver.record(id))
             .map(|record| record.key_id.clone());
         if let Some(unavailable) = resolver.source_error() {
-            tracing::error!(key_id = ?key_id, error = %unavailable, "key source failed; rejecting the request");
+            tracing::error!(key_id = key_id.as_deref(), error = %unavailable, "key source failed; rejecting the request");
             let mut rejection = Rejection::new(
                 503,
                 "key_source_unavailable",
@@ -461,7 +483,7 @@ impl Gate {
         tracing::warn!(
             status = rejection.status,
             code = rejection.reason_code,
-            key_id = ?rejection.key_id,
+            key_id = rejection.key_id.as_deref(),
             method = %parts.method,
             path = %parts.uri.path(),
             reason = %rejection.reason,

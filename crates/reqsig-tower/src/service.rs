@@ -68,7 +68,10 @@ where
     let gate = &shared.gate;
     let (mut parts, body) = request.into_parts();
     let peer = (shared.peer_address)(&parts);
-    let pending = match gate.check(&parts, peer).await {
+    // An HTTP/2 body may come without Content-Length or Transfer-Encoding;
+    // a stream that has not ended counts as a body, so its digest is checked.
+    let body_present = !body.is_end_stream() && body.size_hint().exact() != Some(0);
+    let pending = match gate.check_with_body(&parts, peer, body_present).await {
         Ok(Admission::Public) => {
             let request = Request::from_parts(parts, VerifiedBody::Streaming(body));
             return inner

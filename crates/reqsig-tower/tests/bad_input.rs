@@ -182,6 +182,39 @@ async fn valid_request_accepted() {
     assert_eq!(reply.body, BODY);
 }
 
+/// Builds a POST request as an HTTP/2 server may receive it: a body, but
+/// neither `Content-Length` nor `Transfer-Encoding`.
+fn undeclared_body(signed_body: &[u8], sent_body: &[u8], inner_list: &str) -> Request<Vec<u8>> {
+    let mut request = signed(request_with_body(signed_body), inner_list);
+    request.headers_mut().remove("content-length");
+    request.map(|_| sent_body.to_vec())
+}
+
+#[tokio::test]
+async fn undeclared_body_needs_digest() {
+    // Signed as a request without a body, so no digest is covered; the body
+    // arrives without Content-Length and must not pass unchecked.
+    let covered = r#""@method" "@authority" "@path" "@query""#;
+    let mut request = undeclared_body(b"", BODY.as_bytes(), &format!("({covered}){}", params("n-h2")));
+    request.headers_mut().remove("content-digest");
+    let reply = call(request).await;
+    assert_eq!(reply.status, 401, "{}", reply.body);
+    assert_eq!(reply.code, "component_not_covered", "{}", reply.body);
+}
+
+#[tokio::test]
+async fn undeclared_body_digest_checked() {
+    let inner_list = format!("({COVERED}){}", params("n-h2-ok"));
+    let reply = call(undeclared_body(BODY.as_bytes(), BODY.as_bytes(), &inner_list)).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_eq!(reply.body, BODY);
+
+    let inner_list = format!("({COVERED}){}", params("n-h2-changed"));
+    let reply = call(undeclared_body(BODY.as_bytes(), br#"{"item":43}"#, &inner_list)).await;
+    assert_eq!(reply.status, 401, "{}", reply.body);
+    assert_eq!(reply.code, "digest_mismatch", "{}", reply.body);
+}
+
 #[tokio::test]
 async fn malformed_fields_and_base64() {
     let input = format!("sig1=({COVERED}){}", params("n-1"));

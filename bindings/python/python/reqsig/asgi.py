@@ -145,8 +145,17 @@ class VerifyMiddleware:
 
     async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
         head = _request_head(scope, scope["method"])
+        body_present = False
+        if not _declares_body(scope["headers"]):
+            # An HTTP/2 or HTTP/3 body may come without Content-Length: read
+            # the first body message, so a body the head hides is still checked.
+            first = await receive()
+            body_present = first["type"] == "http.request" and bool(
+                first.get("body") or first.get("more_body")
+            )
+            receive = _replay([first], receive)
         try:
-            outcome = await asyncio.to_thread(self.gate.check, *head)
+            outcome = await asyncio.to_thread(self.gate.check, *head, body_present=body_present)
         except ValueError as error:
             _logger.warning("rejected an unreadable request: %s", error)
             await _send_response(send, 400, [], error_body("invalid_request", str(error)))
@@ -282,6 +291,11 @@ def _request_head(scope: Scope, method: str) -> _Head:
     client = scope.get("client")
     peer = peer_of(client[0] if client else None)
     return method, target, list(scope["headers"]), peer
+
+
+def _declares_body(headers: List[Header]) -> bool:
+    """Report whether the head announces a body with ``Content-Length`` or ``Transfer-Encoding``."""
+    return any(name.lower() in (b"content-length", b"transfer-encoding") for name, _ in headers)
 
 
 def _content_length(headers: List[Header]) -> Optional[int]:

@@ -256,9 +256,32 @@ impl<'a> MessageView<'a> {
     }
 
     /// Reports whether the message has a body: it carries `Transfer-Encoding`
-    /// or a non-zero `Content-Length`, or its body bytes are not empty.
+    /// or a non-zero `Content-Length`, its body bytes are not empty, or
+    /// [`MessageView::with_body_present`] marked it.
     pub fn has_body(&self) -> bool {
         self.has_body
+    }
+
+    /// Marks the message as having a body whose bytes the view was not given.
+    ///
+    /// An HTTP/2 or HTTP/3 request may carry a body without `Content-Length`
+    /// or `Transfer-Encoding`, so its head alone does not show the body.
+    /// Server middleware that receives a body stream that has not ended calls
+    /// this, so the policy's body requirements (such as a covered
+    /// `content-digest`) apply. `false` leaves the view unchanged.
+    ///
+    /// ```
+    /// use reqsig::message::{MessageView, TargetContext};
+    ///
+    /// let (parts, ()) = http::Request::post("https://example.com/orders").body(()).unwrap().into_parts();
+    /// let view = MessageView::from_request_parts(&parts, None, &TargetContext::default());
+    /// assert!(!view.has_body());
+    /// assert!(view.with_body_present(true).has_body());
+    /// ```
+    #[must_use]
+    pub fn with_body_present(mut self, present: bool) -> MessageView<'a> {
+        self.has_body |= present;
+        self
     }
 
     /// Returns the body bytes, when the view was given them.
