@@ -29,6 +29,9 @@ cargo clippy -p reqsig -- -D warnings
 step "Rust tests, all features"
 cargo test --workspace --all-features
 
+step "core tests, default features (Ed25519 and HMAC only)"
+cargo test -p reqsig --tests
+
 for stage in scripts/stages/*.sh; do
     [ -e "$stage" ] || continue
     step "stage $(basename "$stage")"
