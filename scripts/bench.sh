@@ -55,7 +55,8 @@ step "replay stores: memory per nonce, Redis round trips per request"
 target/release/examples/replay_store | tee "$OUT/replay-store.txt"
 
 step "middleware throughput through reqsig-tower on loopback (load $(load_average))"
-target/release/examples/middleware_rps | tee "$OUT/middleware.txt"
+target/release/examples/middleware_rps --client spin | tee "$OUT/middleware.txt"
+target/release/examples/middleware_rps --client epoll | tee "$OUT/middleware-epoll.txt"
 
 if command -v valgrind >/dev/null 2>&1; then
     step "instructions per operation (valgrind --tool=callgrind)"

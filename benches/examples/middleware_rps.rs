@@ -8,7 +8,12 @@
 //! signs `--requests` requests with Ed25519 before the clock starts, each
 //! with its own nonce, writes them pre-serialized over `--connections`
 //! keep-alive connections with one request in flight on each, and reads
-//! every response. Each round measures the bare server, then the verifying
+//! every response. By default it polls its non-blocking sockets without
+//! sleeping (`--client spin`): a client thread that sleeps in epoll
+//! (`--client epoll`) must be woken for every response, and on this kind of
+//! virtual machine that wake-up, paid by the server thread inside `writev`,
+//! costs several microseconds once the server is slow enough for the client
+//! to fall idle, which the bare server never is. Each round measures the bare server, then the verifying
 //! one, then the raw Ed25519 verification of the same signature base on
 //! the server's core. The target is
 //!
@@ -23,8 +28,8 @@
 //! separates the middleware's own cost from what running inside a server
 //! adds to it.
 //!
-//! Usage: `middleware_rps [--requests N] [--connections C] [--rounds R]`
-//! (defaults 20000, 4 and 3). It stops by itself after the last round.
+//! Usage: `middleware_rps [--requests N] [--connections C] [--rounds R]
+//! [--client spin|epoll]` (defaults 20000, 4, 3 and spin). It stops by itself after the last round.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -59,6 +64,48 @@ struct Options {
     requests: usize,
     connections: usize,
     rounds: usize,
+    client: ClientMode,
+}
+
+/// How the load generator waits for responses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ClientMode {
+    /// Polls non-blocking sockets in a loop and never sleeps, so the server
+    /// never pays for waking an idle client thread.
+    Spin,
+    /// Waits in tokio (epoll) and sleeps while no response is ready.
+    Epoll,
+}
+
+/// The load generator: its connections, mode and the threads it measures.
+struct Load<'a> {
+    connections: usize,
+    mode: ClientMode,
+    server_thread: &'a str,
+    client_thread: &'a str,
+    runtime: &'a tokio::runtime::Runtime,
+}
+
+impl Load<'_> {
+    /// Sends every request over the keep-alive connections, one in flight on
+    /// each, and measures the wall time and both threads' CPU time.
+    fn run(&self, address: SocketAddr, requests: &[Vec<u8>]) -> Phase {
+        let server_before = cpu_time(self.server_thread);
+        let client_before = cpu_time(self.client_thread);
+        let started = Instant::now();
+        let failures = match self.mode {
+            ClientMode::Spin => send_spinning(address, requests, self.connections),
+            ClientMode::Epoll => self
+                .runtime
+                .block_on(send_epoll(address, requests, self.connections)),
+        };
+        Phase {
+            elapsed: started.elapsed(),
+            server_cpu: cpu_time(self.server_thread).saturating_sub(server_before),
+            client_cpu: cpu_time(self.client_thread).saturating_sub(client_before),
+            failures,
+        }
+    }
 }
 
 /// The addresses and thread of the server, sent once it listens.
@@ -119,24 +166,26 @@ fn main() {
         .enable_all()
         .build()
         .expect("tokio runtime");
+    let load = Load {
+        connections: options.connections,
+        mode: options.client,
+        server_thread: &listening.thread,
+        client_thread: &client_thread,
+        runtime: &runtime,
+    };
 
     println!(
-        "middleware_rps: {} requests per phase over {} connections, {} rounds, server on core {}, load generator on core {}",
+        "middleware_rps: {} requests per phase over {} connections, {} rounds, {:?} client, server on core {}, load generator on core {}",
         options.requests,
         options.connections,
         options.rounds,
+        options.client,
         server_core.map_or_else(|| "any".to_owned(), |c| c.id.to_string()),
         client_core.map_or_else(|| "any".to_owned(), |c| c.id.to_string()),
     );
     let (warm_up, _) = sign_requests(&signer, listening.verified, WARM_UP_REQUESTS);
     for address in [listening.plain, listening.verified] {
-        let phase = runtime.block_on(run_load(
-            address,
-            &warm_up,
-            options.connections,
-            &listening.thread,
-            &client_thread,
-        ));
+        let phase = load.run(address, &warm_up);
         assert_eq!(phase.failures, 0, "warm-up requests to {address} failed");
     }
 
@@ -146,20 +195,8 @@ fn main() {
     let mut ratios = Vec::with_capacity(options.rounds);
     for round in 1..=options.rounds {
         let (requests, base) = sign_requests(&signer, listening.verified, options.requests);
-        let bare = runtime.block_on(run_load(
-            listening.plain,
-            &requests,
-            options.connections,
-            &listening.thread,
-            &client_thread,
-        ));
-        let verified = runtime.block_on(run_load(
-            listening.verified,
-            &requests,
-            options.connections,
-            &listening.thread,
-            &client_thread,
-        ));
+        let bare = load.run(listening.plain, &requests);
+        let verified = load.run(listening.verified, &requests);
         assert_eq!(bare.failures, 0, "requests to the bare server failed");
         assert_eq!(
             verified.failures, 0,
@@ -322,19 +359,10 @@ fn serialize(request: &http::Request<Vec<u8>>) -> Vec<u8> {
     bytes
 }
 
-/// Sends every request over `connections` keep-alive connections, one in
-/// flight on each, and measures the wall time and both threads' CPU time.
-async fn run_load(
-    address: SocketAddr,
-    requests: &[Vec<u8>],
-    connections: usize,
-    server_thread: &str,
-    client_thread: &str,
-) -> Phase {
+/// Sends the requests over `connections` connections from tokio tasks and
+/// returns how many responses were not 200.
+async fn send_epoll(address: SocketAddr, requests: &[Vec<u8>], connections: usize) -> usize {
     let shared: Arc<Vec<Vec<u8>>> = Arc::new(requests.to_vec());
-    let server_before = cpu_time(server_thread);
-    let client_before = cpu_time(client_thread);
-    let started = Instant::now();
     let mut tasks = Vec::with_capacity(connections);
     for connection in 0..connections {
         let shared = shared.clone();
@@ -342,10 +370,20 @@ async fn run_load(
             let mut stream = TcpStream::connect(address).await.expect("connect to the server");
             stream.set_nodelay(true).expect("set TCP_NODELAY");
             let mut buffer = Vec::with_capacity(4096);
+            let mut chunk = [0u8; 4096];
             let mut failures = 0;
             for request in shared.iter().skip(connection).step_by(connections) {
                 stream.write_all(request).await.expect("send the request");
-                if read_response(&mut stream, &mut buffer).await != 200 {
+                buffer.clear();
+                let status = loop {
+                    if let Some(status) = parse_response(&buffer) {
+                        break status;
+                    }
+                    let read = stream.read(&mut chunk).await.expect("read the response");
+                    assert!(read > 0, "the server closed the connection");
+                    buffer.extend_from_slice(&chunk[..read]);
+                };
+                if status != 200 {
                     failures += 1;
                 }
             }
@@ -356,26 +394,83 @@ async fn run_load(
     for task in tasks {
         failures += task.await.expect("the connection task completes");
     }
-    Phase {
-        elapsed: started.elapsed(),
-        server_cpu: cpu_time(server_thread).saturating_sub(server_before),
-        client_cpu: cpu_time(client_thread).saturating_sub(client_before),
-        failures,
+    failures
+}
+
+/// One connection of the spinning load generator.
+struct SpinConnection {
+    stream: std::net::TcpStream,
+    /// The indexes of this connection's requests that are still to be sent.
+    next: std::iter::StepBy<std::ops::Range<usize>>,
+    /// Bytes of the response being read.
+    buffer: Vec<u8>,
+    awaiting: bool,
+}
+
+/// Sends the requests over `connections` non-blocking sockets from this
+/// thread, polling them in turn without sleeping, and returns how many
+/// responses were not 200.
+fn send_spinning(address: SocketAddr, requests: &[Vec<u8>], connections: usize) -> usize {
+    let mut open: Vec<SpinConnection> = (0..connections)
+        .map(|connection| {
+            let stream = std::net::TcpStream::connect(address).expect("connect to the server");
+            stream.set_nodelay(true).expect("set TCP_NODELAY");
+            stream
+                .set_nonblocking(true)
+                .expect("make the socket non-blocking");
+            SpinConnection {
+                stream,
+                next: (connection..requests.len()).step_by(connections),
+                buffer: Vec::with_capacity(4096),
+                awaiting: false,
+            }
+        })
+        .collect();
+    let mut chunk = [0u8; 4096];
+    let mut failures = 0;
+    while !open.is_empty() {
+        open.retain_mut(|connection| {
+            if !connection.awaiting {
+                let Some(index) = connection.next.next() else {
+                    return false;
+                };
+                write_spinning(&mut connection.stream, &requests[index]);
+                connection.awaiting = true;
+                connection.buffer.clear();
+            }
+            match std::io::Read::read(&mut connection.stream, &mut chunk) {
+                Ok(0) => panic!("the server closed the connection"),
+                Ok(read) => connection.buffer.extend_from_slice(&chunk[..read]),
+                Err(error) if error.kind() == std::io::ErrorKind::WouldBlock => {}
+                Err(error) => panic!("failed to read a response: {error}"),
+            }
+            if let Some(status) = parse_response(&connection.buffer) {
+                if status != 200 {
+                    failures += 1;
+                }
+                connection.awaiting = false;
+            }
+            true
+        });
+    }
+    failures
+}
+
+/// Writes all of `bytes` to a non-blocking socket, retrying while it is full.
+fn write_spinning(stream: &mut std::net::TcpStream, mut bytes: &[u8]) {
+    while !bytes.is_empty() {
+        match std::io::Write::write(stream, bytes) {
+            Ok(written) => bytes = &bytes[written..],
+            Err(error) if error.kind() == std::io::ErrorKind::WouldBlock => std::hint::spin_loop(),
+            Err(error) => panic!("failed to send a request: {error}"),
+        }
     }
 }
 
-/// Reads one response with a `content-length` body and returns its status code.
-async fn read_response(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> u16 {
-    buffer.clear();
-    let mut chunk = [0u8; 4096];
-    let header_end = loop {
-        if let Some(end) = find(buffer, b"\r\n\r\n") {
-            break end + 4;
-        }
-        let read = stream.read(&mut chunk).await.expect("read the response");
-        assert!(read > 0, "the server closed the connection");
-        buffer.extend_from_slice(&chunk[..read]);
-    };
+/// Returns the status code of the response in `buffer` once it holds the
+/// whole response (head and `content-length` body).
+fn parse_response(buffer: &[u8]) -> Option<u16> {
+    let header_end = find(buffer, b"\r\n\r\n")? + 4;
     let head = std::str::from_utf8(&buffer[..header_end]).expect("an ASCII response head");
     let status: u16 = head
         .get(9..12)
@@ -390,12 +485,7 @@ async fn read_response(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> u16 {
                 .flatten()
         })
         .expect("a content-length header");
-    while buffer.len() < header_end + length {
-        let read = stream.read(&mut chunk).await.expect("read the response body");
-        assert!(read > 0, "the server closed the connection");
-        buffer.extend_from_slice(&chunk[..read]);
-    }
-    status
+    (buffer.len() >= header_end + length).then_some(status)
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
@@ -429,9 +519,18 @@ fn parse_options() -> Options {
         requests: 20_000,
         connections: 4,
         rounds: 3,
+        client: ClientMode::Spin,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
+        if flag == "--client" {
+            options.client = match args.next().as_deref() {
+                Some("spin") => ClientMode::Spin,
+                Some("epoll") => ClientMode::Epoll,
+                other => panic!("--client takes spin or epoll, not {other:?}"),
+            };
+            continue;
+        }
         let value = args
             .next()
             .and_then(|value| value.parse().ok())
@@ -440,7 +539,7 @@ fn parse_options() -> Options {
             "--requests" => options.requests = value,
             "--connections" => options.connections = value,
             "--rounds" => options.rounds = value,
-            _ => panic!("unknown option {flag}: expected --requests, --connections or --rounds"),
+            _ => panic!("unknown option {flag}: expected --requests, --connections, --rounds or --client"),
         }
     }
     assert!(
