@@ -132,7 +132,7 @@ def test_options_checked(gate: reqsig.Gate) -> None:
 
 
 class BodyApp:
-    """An ASGI application that reads the whole body and answers 200 with it."""
+    """An ASGI application that reads the whole body and responds 200 with it."""
 
     async def __call__(self, scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
         body = b""

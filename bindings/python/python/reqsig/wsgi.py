@@ -63,7 +63,7 @@ from __future__ import annotations
 import http
 import io
 import logging
-from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, Iterable, Iterator, List, Optional, Tuple
 from urllib.parse import quote
 
 from reqsig._errors import SigningError
@@ -128,8 +128,11 @@ class VerifyMiddleware:
         method = environ.get("REQUEST_METHOD") or "GET"
         target = _request_target(environ)
         headers = _request_headers(environ)
+        body_present = _hidden_body(environ)
         try:
-            outcome = self.gate.check(method, target, headers, peer_of(environ.get("REMOTE_ADDR")))
+            outcome = self.gate.check(
+                method, target, headers, peer_of(environ.get("REMOTE_ADDR")), body_present=body_present
+            )
         except ValueError as error:
             _logger.warning("rejected an unreadable request: %s", error)
             return _respond(start_response, 400, [], error_body("invalid_request", str(error)))
@@ -229,6 +232,69 @@ def _environ_bytes(value: str) -> bytes:
         return value.encode("latin-1")
     except UnicodeEncodeError:
         return value.encode("utf-8")
+
+
+def _hidden_body(environ: WSGIEnvironment) -> bool:
+    """Report whether a body arrives that the head does not announce.
+
+    A server that sets ``wsgi.input_terminated`` may pass a body without
+    ``CONTENT_LENGTH``, as an HTTP/2 request can send one. One byte is read
+    to find out, and ``wsgi.input`` is replaced so the application still
+    reads the whole body.
+    """
+    if environ.get("CONTENT_LENGTH") or environ.get("HTTP_TRANSFER_ENCODING"):
+        return False
+    if not environ.get("wsgi.input_terminated"):
+        return False
+    stream = environ["wsgi.input"]
+    first = stream.read(1)
+    if not first:
+        return False
+    environ["wsgi.input"] = _PrefixedInput(first, stream)
+    return True
+
+
+class _PrefixedInput:
+    """A ``wsgi.input`` that returns bytes read ahead before the rest of the stream."""
+
+    def __init__(self, prefix: bytes, rest: Any) -> None:
+        self._prefix = prefix
+        self._rest = rest
+
+    def read(self, size: Optional[int] = -1) -> bytes:
+        if size is None or size < 0:
+            data, self._prefix = self._prefix + bytes(self._rest.read()), b""
+            return data
+        head, self._prefix = self._prefix[:size], self._prefix[size:]
+        return head + (bytes(self._rest.read(size - len(head))) if size > len(head) else b"")
+
+    def readline(self, size: Optional[int] = -1) -> bytes:
+        limit = -1 if size is None else size
+        if not self._prefix:
+            return bytes(self._rest.readline(limit))
+        newline = self._prefix.find(b"\n")
+        cut = len(self._prefix) if newline < 0 else newline + 1
+        if 0 <= limit < cut:
+            cut = limit
+        head, self._prefix = self._prefix[:cut], self._prefix[cut:]
+        if self._prefix or head.endswith(b"\n") or len(head) == limit:
+            return head
+        return head + bytes(self._rest.readline(-1 if limit < 0 else limit - len(head)))
+
+    def readlines(self, hint: int = -1) -> List[bytes]:
+        lines: List[bytes] = []
+        total = 0
+        while True:
+            line = self.readline()
+            if not line:
+                return lines
+            lines.append(line)
+            total += len(line)
+            if 0 < hint <= total:
+                return lines
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self.readline, b"")
 
 
 def _read_body(environ: WSGIEnvironment, limit: int) -> Optional[bytes]:
