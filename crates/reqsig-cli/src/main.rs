@@ -36,7 +36,7 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(error) => {
             if !error.message.is_empty() {
-                eprintln!("reqsig: {}", error.message);
+                crate::output::print_error(format!("reqsig: {}\n", error.message));
             }
             ExitCode::from(error.exit_code)
         }

@@ -32,3 +32,14 @@ pub fn print_line(line: impl AsRef<str>) -> Result<(), CliError> {
     text.push('\n');
     print(text)
 }
+
+/// Writes `text` to standard error, ignoring failures.
+///
+/// `eprintln!` panics when standard error is closed; a message that cannot
+/// be shown is dropped instead, and the exit status still reports the outcome.
+pub fn print_error(text: impl AsRef<str>) {
+    let mut stderr = std::io::stderr().lock();
+    let _ = stderr
+        .write_all(text.as_ref().as_bytes())
+        .and_then(|()| stderr.flush());
+}

@@ -340,3 +340,18 @@ fn add_key(registry: &str, public: &str) {
     ]);
     assert!(added.status.success(), "{}", text(&added.stderr));
 }
+
+#[test]
+fn closed_stderr_keeps_the_exit_status() {
+    let dir = TempDir::new("reported-", "stderr");
+    let missing = dir.path("missing.pem");
+    let mut child = reqsig()
+        .args(["verify", "--key", &missing, "--keyid", "k", &missing])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start reqsig");
+    drop(child.stderr.take());
+    let status = child.wait().expect("wait for reqsig");
+    assert_eq!(status.code(), Some(2), "{status:?}");
+}

@@ -152,11 +152,11 @@ fn print_explanation(
     let members = match SignatureParams::parse_signature_input(&joined) {
         Ok(members) if !members.is_empty() => members,
         Ok(_) => {
-            eprintln!("explain: the message has no Signature-Input");
+            crate::output::print_error("explain: the message has no Signature-Input\n");
             return;
         }
         Err(error) => {
-            eprintln!("explain: {error}");
+            crate::output::print_error(format!("explain: {error}\n"));
             return;
         }
     };
@@ -166,15 +166,15 @@ fn print_explanation(
         Selection::Any | Selection::All => true,
     });
     let Some((label, params)) = chosen else {
-        eprintln!("explain: no signature matches the selected label or tag");
+        crate::output::print_error("explain: no signature matches the selected label or tag\n");
         return;
     };
     match signature_base(view, request, params, field_types, &Limits::default()) {
         Ok(base) => {
-            eprintln!("signature base of {label} as rebuilt by the verifier:");
+            crate::output::print_error(format!("signature base of {label} as rebuilt by the verifier:\n"));
             match expected {
-                Some(expected) => eprint!("{}", explain::diff(expected, base.as_bytes())),
-                None => eprint!("{}", explain::numbered(base.as_bytes())),
+                Some(expected) => crate::output::print_error(explain::diff(expected, base.as_bytes())),
+                None => crate::output::print_error(explain::numbered(base.as_bytes())),
             }
         }
         Err(error) => eprintln!("explain: no signature base for {label}: {}", describe(&error)),
