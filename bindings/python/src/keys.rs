@@ -111,6 +111,14 @@ fn key_bytes(data: &Bound<'_, PyAny>, argument: &str) -> PyResult<Zeroizing<Vec<
     if let Ok(array) = data.cast::<PyByteArray>() {
         return Ok(Zeroizing::new(array.to_vec()));
     }
+    if data.hasattr("__fspath__").unwrap_or(false) {
+        return Err(type_error(
+            argument,
+            "the key's contents as str or bytes, not a path: read the file first, \
+             for example with pathlib.Path(...).read_bytes(), and pass the result",
+            data,
+        ));
+    }
     Err(type_error(argument, "str or bytes", data))
 }
 

@@ -184,6 +184,15 @@ def test_existing_file_path_gets_hint(tmp_path: Path) -> None:
     assert reqsig.PrivateKey.load(path.read_bytes()).thumbprint == key.thumbprint
 
 
+def test_path_object_gets_hint(tmp_path: Path) -> None:
+    with pytest.raises(TypeError) as raised:
+        reqsig.PrivateKey.load(tmp_path / "client.pem")  # type: ignore[arg-type]
+    message = str(raised.value)
+    assert message.startswith("argument 'data': expected the key's contents"), message
+    assert "pathlib.Path(...).read_bytes()" in message, message
+    assert message.endswith("got PosixPath"), message
+
+
 def test_non_path_input_keeps_decode_error(tmp_path: Path) -> None:
     missing = str(tmp_path / "missing")
     for data in ("hello", missing, "two\nlines.pem", b"client-key"):

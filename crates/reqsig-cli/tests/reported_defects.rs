@@ -355,3 +355,18 @@ fn closed_stderr_keeps_the_exit_status() {
     let status = child.wait().expect("wait for reqsig");
     assert_eq!(status.code(), Some(2), "{status:?}");
 }
+
+#[test]
+fn wrong_keyid_names_the_keys_given() {
+    let dir = TempDir::new("reported-", "wrong-keyid");
+    let (private, public, keyid) = keygen(&dir);
+    let example = order_example().display().to_string();
+    let signed = run(&["sign", "--key", &private, "--keyid", &keyid, &example]);
+    assert!(signed.status.success(), "{}", text(&signed.stderr));
+    let signed = dir.write("signed.http", &signed.stdout);
+    let output = run(&["verify", "--key", &public, "--keyid", "wrong-id", &signed]);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains(&format!("unknown key id {keyid:?}")), "{stderr}");
+    assert!(stderr.contains(r#"the keys given are ["wrong-id"]"#), "{stderr}");
+}

@@ -151,7 +151,7 @@ async fn send<T: Transport>(
     // from a middleware that responds without sending, has this placeholder
     // host in reqwest. It is no sign of a redirect.
     let placeholder = response.url().host_str() == Some("no.url.provided.local");
-    if response.url() != &url && !placeholder {
+    if !same_resource(response.url(), &url) && !placeholder {
         return Err(RedirectError::FollowedByClient {
             sent: url.to_string(),
             received: response.url().to_string(),
@@ -159,6 +159,17 @@ async fn send<T: Transport>(
         .into());
     }
     Ok(response)
+}
+
+/// Compares two URLs without their fragments: a client never sends the
+/// fragment, so the response's URL has none even when the request's did.
+fn same_resource(left: &reqwest::Url, right: &reqwest::Url) -> bool {
+    let without_fragment = |url: &reqwest::Url| {
+        let mut url = url.clone();
+        url.set_fragment(None);
+        url
+    };
+    left == right || without_fragment(left) == without_fragment(right)
 }
 
 /// Passes on a response to an unsigned request, unless responses must verify.

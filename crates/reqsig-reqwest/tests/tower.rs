@@ -84,14 +84,17 @@ impl Fixture {
 async fn tower_accepts_signed_requests() {
     let fixture = start().await;
     let client = SignedClient::new(fixture.signer()).unwrap();
-    let response = client
-        .post(format!("{}/echo?id=7", fixture.base))
-        .body("hello")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    assert_eq!(response.text().await.unwrap(), "orders:hello");
+    // A fragment is never sent, so the response's URL lacks it; that is no redirect.
+    for target in ["/echo?id=7", "/echo?id=7#details"] {
+        let response = client
+            .post(format!("{}{target}", fixture.base))
+            .body("hello")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{target}");
+        assert_eq!(response.text().await.unwrap(), "orders:hello", "{target}");
+    }
 }
 
 /// Replaces the body after the signing middleware ran.

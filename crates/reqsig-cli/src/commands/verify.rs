@@ -77,12 +77,23 @@ pub fn run(args: VerifyArgs) -> CliResult {
                 )?;
                 return Ok(ExitCode::from(1));
             }
+            let hint = unknown_key_hint(&error, &keys);
             Err(CliError::check(format!(
-                "verification failed ({}): {error}",
+                "verification failed ({}): {error}{hint}",
                 error.code()
             )))
         }
     }
+}
+
+/// Names the key ids given on the command line when the signature names another.
+fn unknown_key_hint(error: &reqsig::Error, keys: &HashMap<String, VerifyingKey>) -> String {
+    if !matches!(error, reqsig::Error::UnknownKey { .. }) {
+        return String::new();
+    }
+    let mut known: Vec<&str> = keys.keys().map(String::as_str).collect();
+    known.sort_unstable();
+    format!("; the keys given are {known:?}: pass the signature's key id with --keyid, or add it to --keys")
 }
 
 fn load_keys(args: &VerifyArgs) -> Result<HashMap<String, VerifyingKey>, CliError> {
