@@ -9,11 +9,11 @@
 //! with its own nonce, writes them pre-serialized over `--connections`
 //! keep-alive connections with one request in flight on each, and reads
 //! every response. By default it polls its non-blocking sockets without
-//! sleeping (`--client spin`): a client thread that sleeps in epoll
-//! (`--client epoll`) must be woken for every response, and on this kind of
-//! virtual machine that wake-up, paid by the server thread inside `writev`,
-//! costs several microseconds once the server is slow enough for the client
-//! to fall idle, which the bare server never is. Each round measures the bare server, then the verifying
+//! sleeping (`--client spin`). A client thread that sleeps in epoll
+//! (`--client epoll`) must be woken for every response. On this kind of
+//! virtual machine the server thread pays for that wake-up inside `writev`,
+//! several microseconds per request once the server is slow enough for the
+//! client to fall idle, which never happens with the bare server. Each round measures the bare server, then the verifying
 //! one, then the raw Ed25519 verification of the same signature base on
 //! the server's core. The target is
 //!
@@ -67,7 +67,7 @@ struct Options {
     client: ClientMode,
 }
 
-/// How the load generator waits for responses.
+/// The load generator's way of waiting for responses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum ClientMode {
     /// Polls non-blocking sockets in a loop and never sleeps, so the server
@@ -467,7 +467,7 @@ fn write_spinning(stream: &mut std::net::TcpStream, mut bytes: &[u8]) {
     }
 }
 
-/// Returns the status code of the response in `buffer` once it holds the
+/// Returns the status code of the response in `buffer` once it contains the
 /// whole response (head and `content-length` body).
 fn parse_response(buffer: &[u8]) -> Option<u16> {
     let header_end = find(buffer, b"\r\n\r\n")? + 4;

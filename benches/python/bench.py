@@ -3,12 +3,12 @@
 The request is the one of the Rust benchmarks: a POST with a 1 KiB JSON
 body, six covered components, ``created``, ``expires``, ``keyid`` and
 ``nonce``. It is signed and verified through the reqsig bindings and
-through the ``http-message-signatures`` package, side by side in one run. Two floors
-are printed next to them: Python's own primitives (``hashlib`` SHA-256 of
-the body plus the ``cryptography`` Ed25519 or ``hmac`` signature of the same
-base), and the Rust floor that criterion measured on this machine, read
-from ``target/criterion`` (run ``cargo bench -p reqsig-benches --bench
-sign_verify`` first).
+through the ``http-message-signatures`` package, side by side in one run.
+Two floors are printed next to them. One is Python's own primitives
+(``hashlib`` SHA-256 of the body plus the ``cryptography`` Ed25519 or
+``hmac`` signature of the same base). The other is the Rust floor that
+criterion measured on this machine, read from ``target/criterion`` (run
+``cargo bench -p reqsig-benches --bench sign_verify`` first).
 
 Each figure is the best of ``--repeat`` runs of ``--number`` calls, in
 microseconds per call. The target: reqsig's Ed25519 sign and verify within

@@ -270,6 +270,7 @@ fn keys_list_aligns_thumbprint_key_ids() {
     let other = dir.path("other.pub");
     let other_key = run(&["keygen", "--out", &dir.path("other.pem"), "--public-out", &other]);
     assert!(other_key.status.success(), "{}", text(&other_key.stderr));
+
     for (public, client, keyid) in [(&public, "orders", None), (&other, "billing-service", Some("b1"))] {
         let mut args = vec![
             "keys",
@@ -287,11 +288,13 @@ fn keys_list_aligns_thumbprint_key_ids() {
         let output = run(&args);
         assert!(output.status.success(), "{}", text(&output.stderr));
     }
+
     let output = run(&["keys", "list", "--registry", &registry]);
     assert!(output.status.success(), "{}", text(&output.stderr));
     let listing = text(&output.stdout);
     let lines: Vec<&str> = listing.lines().collect();
     assert_eq!(lines.len(), 3, "{listing}");
+
     let column = |line: &str, cell: &str| line.find(cell).unwrap_or_else(|| panic!("{cell} in {line}"));
     let client = column(lines[0], "client");
     let algorithm = column(lines[0], "algorithm");

@@ -69,7 +69,7 @@ pub(crate) fn build_base(
 /// The start of the last line of every base; the serialized parameters follow it.
 pub(crate) const SIGNATURE_PARAMS_LINE: &str = "\"@signature-params\": ";
 
-/// A capacity that fits the base of a typical request with `components` lines.
+/// Returns a capacity that fits the base of a typical request with `components` lines.
 pub(crate) fn base_capacity(components: usize) -> usize {
     256 + 64 * components
 }

@@ -519,7 +519,7 @@ fn check_signature_coverage(covered: &[ComponentId]) -> Result<(), Error> {
 
 /// Joins a field's lines with `, ` after checking the line and byte limits.
 ///
-/// A field sent on one line, the usual case, is borrowed rather than copied.
+/// Borrows a field sent on one line, the usual case, rather than copying it.
 pub(crate) fn joined_field<'a>(
     message: &MessageView<'a>,
     name: &'static str,

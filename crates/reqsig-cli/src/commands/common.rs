@@ -67,9 +67,9 @@ pub fn clock(now: Option<u64>) -> Arc<dyn Clock> {
     }
 }
 
-/// Parses `text`, given as `what`, and checks that it is an absolute http or
-/// https URL with a host. The error names the value and shows `example`.
-pub fn http_url(text: &str, what: &str, example: &str) -> Result<reqwest::Url, CliError> {
+/// Parses `text`, given as `role` (such as "--upstream"), and checks that
+/// it is an absolute http or https URL with a host. The error names the value and shows `example`.
+pub fn http_url(text: &str, role: &str, example: &str) -> Result<reqwest::Url, CliError> {
     let problem = match reqwest::Url::parse(text) {
         Err(error) => error.to_string(),
         Ok(url) if !matches!(url.scheme(), "http" | "https") => {
@@ -79,7 +79,7 @@ pub fn http_url(text: &str, what: &str, example: &str) -> Result<reqwest::Url, C
         Ok(url) => return Ok(url),
     };
     Err(CliError::input(format!(
-        "{what} {text:?} is not an absolute http or https URL ({problem}); give one such as {example}"
+        "{role} {text:?} is not an absolute http or https URL ({problem}); give one such as {example}"
     )))
 }
 

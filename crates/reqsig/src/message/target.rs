@@ -215,7 +215,7 @@ pub(crate) fn normalize_authority(authority: &str, scheme: Scheme) -> Result<Cow
         None => authority,
     };
     let without_port = without_port.strip_suffix(':').unwrap_or(without_port);
-    // The removed port suffix holds no letters, so `uppercase` covers what is left.
+    // The removed port suffix contains no letters, so `uppercase` covers what is left.
     if uppercase {
         Ok(Cow::Owned(without_port.to_ascii_lowercase()))
     } else {
