@@ -68,7 +68,8 @@ pub fn clock(now: Option<u64>) -> Arc<dyn Clock> {
 }
 
 /// Parses `text`, given as `role` (such as "--upstream"), and checks that
-/// it is an absolute http or https URL with a host. The error names the value and shows `example`.
+/// it is an absolute http or https URL with a host. The error names the
+/// value and shows `example`.
 pub fn http_url(text: &str, role: &str, example: &str) -> Result<reqwest::Url, CliError> {
     let problem = match reqwest::Url::parse(text) {
         Err(error) => error.to_string(),
