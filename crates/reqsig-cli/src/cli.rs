@@ -65,7 +65,7 @@ pub struct KeygenArgs {
     pub force: bool,
 }
 
-/// Options shared by the commands that read keys and build signature bases.
+/// Options shared by the commands that read a message and build its signature base.
 #[derive(Debug, Args)]
 pub struct MessageOptions {
     /// The algorithm, where the key alone does not decide it (RSA keys).
@@ -77,6 +77,11 @@ pub struct MessageOptions {
     /// Declares the structured type of a field for `sf` and `key`: NAME=dictionary|list|item.
     #[arg(long = "field-type", value_name = "NAME=TYPE")]
     pub field_types: Vec<String>,
+    /// The request that the message responds to, for components with `req`.
+    #[arg(long)]
+    pub request: Option<PathBuf>,
+    /// The raw HTTP/1.1 message; `-` or absent reads standard input.
+    pub file: Option<PathBuf>,
 }
 
 /// Signature parameters set on the command line.
@@ -119,15 +124,10 @@ pub struct SignArgs {
     /// The Content-Digest to add: sha-256, sha-512 or none (default sha-256 when the body is not empty).
     #[arg(long, value_parser = ["sha-256", "sha-512", "none"])]
     pub digest: Option<String>,
-    /// The request a response answers, for components with `req`.
-    #[arg(long)]
-    pub request: Option<PathBuf>,
     #[command(flatten)]
     pub params: ParamOptions,
     #[command(flatten)]
     pub message: MessageOptions,
-    /// The raw HTTP/1.1 message; `-` or absent reads standard input.
-    pub file: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -156,9 +156,6 @@ pub struct VerifyArgs {
     /// Replace the required components, in inner-list form; '' requires none.
     #[arg(long)]
     pub require: Option<String>,
-    /// The request a response answers, for components with `req`.
-    #[arg(long)]
-    pub request: Option<PathBuf>,
     /// Print the result as JSON.
     #[arg(long)]
     pub json: bool,
@@ -175,8 +172,6 @@ pub struct VerifyArgs {
     pub expected_base: Option<PathBuf>,
     #[command(flatten)]
     pub message: MessageOptions,
-    /// The raw HTTP/1.1 message; `-` or absent reads standard input.
-    pub file: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -184,15 +179,10 @@ pub struct BaseArgs {
     /// The key id to put in `keyid`.
     #[arg(long, allow_hyphen_values = true)]
     pub keyid: Option<String>,
-    /// The request a response answers, for components with `req`.
-    #[arg(long)]
-    pub request: Option<PathBuf>,
     #[command(flatten)]
     pub params: ParamOptions,
     #[command(flatten)]
     pub message: MessageOptions,
-    /// The raw HTTP/1.1 message; `-` or absent reads standard input.
-    pub file: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

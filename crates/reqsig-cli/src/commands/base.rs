@@ -8,16 +8,10 @@ use reqsig::{Limits, SignatureParams, Signer, random_nonce, signature_base};
 use super::common;
 use crate::cli::BaseArgs;
 use crate::error::{CliError, CliResult};
-use crate::input::read_message;
 use crate::output;
 
 pub fn run(args: BaseArgs) -> CliResult {
-    let message = read_message(args.file.as_deref())?;
-    let request = args
-        .request
-        .as_deref()
-        .map(|path| read_message(Some(path)))
-        .transpose()?;
+    let (message, request) = common::read_messages(&args.message)?;
     let context = common::context(&args.message);
     let field_types = common::field_types(&args.message)?;
     let view = message.to_view(&context).map_err(CliError::input)?;

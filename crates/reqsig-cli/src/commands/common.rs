@@ -4,10 +4,11 @@ use std::sync::Arc;
 
 use reqsig::clock::{Clock, FixedClock, SystemClock};
 use reqsig::components::{ComponentId, FieldTypes, StructuredType};
-use reqsig::message::{Scheme, TargetContext};
+use reqsig::message::{Message, Scheme, TargetContext};
 
 use crate::cli::MessageOptions;
 use crate::error::CliError;
+use crate::input::read_message;
 
 /// The target context from `--scheme`.
 pub fn context(options: &MessageOptions) -> TargetContext {
@@ -65,6 +66,17 @@ pub fn clock(now: Option<u64>) -> Arc<dyn Clock> {
         Some(now) => Arc::new(FixedClock(now)),
         None => Arc::new(SystemClock),
     }
+}
+
+/// Reads the message, and the request it responds to when `--request` names one.
+pub fn read_messages(options: &MessageOptions) -> Result<(Message, Option<Message>), CliError> {
+    let message = read_message(options.file.as_deref())?;
+    let request = options
+        .request
+        .as_deref()
+        .map(|path| read_message(Some(path)))
+        .transpose()?;
+    Ok((message, request))
 }
 
 /// Parses `text`, given as `role` (such as "--upstream"), and checks that

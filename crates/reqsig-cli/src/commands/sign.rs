@@ -11,18 +11,12 @@ use reqsig::{Error, Nonce, Signer};
 use super::common;
 use crate::cli::{ParamOptions, SignArgs};
 use crate::error::{CliError, CliResult};
-use crate::input::read_message;
 use crate::keyfile::load_signing_key;
 use crate::output;
 
 pub fn run(args: SignArgs) -> CliResult {
     let key = load_signing_key(&args.key, args.message.alg)?;
-    let mut message = read_message(args.file.as_deref())?;
-    let request = args
-        .request
-        .as_deref()
-        .map(|path| read_message(Some(path)))
-        .transpose()?;
+    let (mut message, request) = common::read_messages(&args.message)?;
     let context = common::context(&args.message);
 
     let mut builder = Signer::builder_with(Arc::new(key))

@@ -12,7 +12,7 @@ use serde_json::json;
 use super::{common, explain};
 use crate::cli::VerifyArgs;
 use crate::error::{CliError, CliResult};
-use crate::input::{read_file, read_message};
+use crate::input::read_file;
 use crate::keyfile::{load_key_set, load_verifying_key};
 use crate::output;
 
@@ -21,12 +21,7 @@ pub fn run(args: VerifyArgs) -> CliResult {
     // prints a verdict.
     let expected = args.expected_base.as_deref().map(read_file).transpose()?;
     let keys = load_keys(&args)?;
-    let message = read_message(args.file.as_deref())?;
-    let request = args
-        .request
-        .as_deref()
-        .map(|path| read_message(Some(path)))
-        .transpose()?;
+    let (message, request) = common::read_messages(&args.message)?;
     let context = common::context(&args.message);
     let field_types = common::field_types(&args.message)?;
 
