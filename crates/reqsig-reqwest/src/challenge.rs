@@ -223,13 +223,9 @@ mod tests {
         request
     }
 
-    fn covered(request: &reqwest::Request) -> String {
-        let input = request.headers()["signature-input"].to_str().unwrap();
-        input[..input.find(';').unwrap()].to_owned()
-    }
-
-    #[test]
-    fn empty_request_gets_own_components() {
+    /// Signs the POST of [`post`] for the `Accept-Signature` value `accept`,
+    /// with a factory that builds a signer for the requested components.
+    fn signed_for_challenge(accept: &[u8]) -> reqwest::Request {
         let key = key();
         let own = Signer::builder(key.clone()).key_id("c").build().unwrap();
         let factory = move |challenge: &Challenge| {
@@ -239,8 +235,19 @@ mod tests {
                 .build()
         };
         let mut request = post();
-        let requests = parse_accept_signature(b"sig1=()").unwrap();
+        let requests = parse_accept_signature(accept).unwrap();
         sign_for_challenge(&own, &factory, &mut request, requests).unwrap();
+        request
+    }
+
+    fn covered(request: &reqwest::Request) -> String {
+        let input = request.headers()["signature-input"].to_str().unwrap();
+        input[..input.find(';').unwrap()].to_owned()
+    }
+
+    #[test]
+    fn empty_request_gets_own_components() {
+        let request = signed_for_challenge(b"sig1=()");
         assert_eq!(
             covered(&request),
             r#"sig1=("@method" "@authority" "@path" "@query" "content-digest" "content-type")"#
@@ -249,17 +256,7 @@ mod tests {
 
     #[test]
     fn requested_components_are_added() {
-        let key = key();
-        let own = Signer::builder(key.clone()).key_id("c").build().unwrap();
-        let factory = move |challenge: &Challenge| {
-            Signer::builder(key.clone())
-                .key_id("c")
-                .components(challenge.components.clone())
-                .build()
-        };
-        let mut request = post();
-        let requests = parse_accept_signature(br#"sig1=("@method" "x-request-id");created;nonce"#).unwrap();
-        sign_for_challenge(&own, &factory, &mut request, requests).unwrap();
+        let request = signed_for_challenge(br#"sig1=("@method" "x-request-id");created;nonce"#);
         assert_eq!(
             covered(&request),
             r#"sig1=("@method" "@authority" "@path" "@query" "content-digest" "content-type" "x-request-id")"#
