@@ -80,9 +80,7 @@ fn closed_stdout_ends_each_command_quietly() {
     let dir = TempDir::new("reported-", "pipe");
     let (private, public, keyid) = keygen(&dir);
     let example = order_example().display().to_string();
-    let signed = run(&["sign", "--key", &private, "--keyid", &keyid, &example]);
-    assert!(signed.status.success(), "{}", text(&signed.stderr));
-    let signed = dir.write("signed.http", &signed.stdout);
+    let signed = sign_example(&dir, &private, &keyid);
     let registry = dir.path("registry.toml");
     add_key(&registry, &public);
     let port = serve_once();
@@ -224,10 +222,7 @@ fn content_length_must_match_the_body() {
 fn missing_expected_base_stops_before_the_verdict() {
     let dir = TempDir::new("reported-", "expected-base");
     let (private, public, keyid) = keygen(&dir);
-    let example = order_example().display().to_string();
-    let signed = run(&["sign", "--key", &private, "--keyid", &keyid, &example]);
-    assert!(signed.status.success(), "{}", text(&signed.stderr));
-    let signed = dir.write("signed.http", &signed.stdout);
+    let signed = sign_example(&dir, &private, &keyid);
     let missing = dir.path("missing.txt");
     let explain = |message: &str| {
         run(&[
@@ -363,13 +358,18 @@ fn closed_stderr_keeps_the_exit_status() {
 fn wrong_keyid_names_the_keys_given() {
     let dir = TempDir::new("reported-", "wrong-keyid");
     let (private, public, keyid) = keygen(&dir);
-    let example = order_example().display().to_string();
-    let signed = run(&["sign", "--key", &private, "--keyid", &keyid, &example]);
-    assert!(signed.status.success(), "{}", text(&signed.stderr));
-    let signed = dir.write("signed.http", &signed.stdout);
+    let signed = sign_example(&dir, &private, &keyid);
     let output = run(&["verify", "--key", &public, "--keyid", "wrong-id", &signed]);
     let stderr = text(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains(&format!("unknown key id {keyid:?}")), "{stderr}");
     assert!(stderr.contains(r#"the keys given are ["wrong-id"]"#), "{stderr}");
+}
+
+/// Signs examples/order.http with `private` and writes the result to `signed.http` in `dir`.
+fn sign_example(dir: &TempDir, private: &str, keyid: &str) -> String {
+    let example = order_example().display().to_string();
+    let signed = run(&["sign", "--key", private, "--keyid", keyid, &example]);
+    assert!(signed.status.success(), "{}", text(&signed.stderr));
+    dir.write("signed.http", &signed.stdout)
 }
