@@ -128,7 +128,7 @@ impl PyPolicy {
         Ok(PyPolicy { inner })
     }
 
-    /// The default policy (what `Policy()` gives), with the given options changed.
+    /// Returns the default policy (what `Policy()` gives) with the given options changed.
     #[classmethod]
     #[pyo3(signature = (**options))]
     fn default(_cls: &Bound<'_, PyType>, options: Option<&Bound<'_, PyDict>>) -> PyResult<PyPolicy> {
@@ -137,7 +137,7 @@ impl PyPolicy {
         Ok(PyPolicy { inner })
     }
 
-    /// The server policy: the default plus a required `nonce`.
+    /// Returns the server policy: the default plus a required `nonce`.
     #[classmethod]
     #[pyo3(signature = (**options))]
     fn server(_cls: &Bound<'_, PyType>, options: Option<&Bound<'_, PyDict>>) -> PyResult<PyPolicy> {
@@ -146,7 +146,7 @@ impl PyPolicy {
         Ok(PyPolicy { inner })
     }
 
-    /// A policy that requires no component or parameter and accepts any age.
+    /// Returns a policy that requires no component or parameter and accepts any age.
     #[classmethod]
     #[pyo3(signature = (**options))]
     fn permissive(_cls: &Bound<'_, PyType>, options: Option<&Bound<'_, PyDict>>) -> PyResult<PyPolicy> {

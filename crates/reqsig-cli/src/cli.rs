@@ -48,10 +48,10 @@ pub struct KeygenArgs {
     /// The algorithm: ed25519, hmac-sha256, ecdsa-p256-sha256 or ecdsa-p384-sha384.
     #[arg(long, default_value = "ed25519", value_parser = parse_algorithm)]
     pub alg: Algorithm,
-    /// Where to write the private key (created with mode 0600).
+    /// The file to write the private key to (created with mode 0600).
     #[arg(long)]
     pub out: PathBuf,
-    /// Where to write the public key.
+    /// The file to write the public key to.
     #[arg(long)]
     pub public_out: Option<PathBuf>,
     /// The file format; HMAC secrets are always written as a JWK `oct`.
@@ -162,7 +162,7 @@ pub struct VerifyArgs {
     /// Print the signature base the verifier rebuilt, with line numbers and invisible bytes shown.
     #[arg(long)]
     pub explain: bool,
-    /// With --explain: a file holding the base the signer says it signed, to diff against.
+    /// With --explain: a file containing the base the signer reports it signed, to diff against.
     ///
     /// The diff marks a line found only in this file with `-`, and a line
     /// found only in the base the verifier rebuilt with `+`. A line without a

@@ -129,11 +129,12 @@ struct Inner {
 
 /// The configuration of a [`Gate`].
 ///
-/// Defaults: [`Policy::server`] (signature must cover method, authority,
-/// path, query and, with a body, content-digest; `created` and `nonce`
-/// required; 300 s maximum age), an in-memory replay store of one million
-/// nonces, no public routes, rejection reasons hidden from clients, the
-/// RFC 9421 test keys refused, no per-source limit and no concurrency cap.
+/// The default policy is [`Policy::server`]: the signature must cover
+/// method, authority, path, query and, with a body, content-digest, and
+/// carry `created` and `nonce`, with a maximum age of 300 s. The other
+/// defaults are an in-memory replay store of one million nonces, no public
+/// routes, rejection reasons hidden from clients, the RFC 9421 test keys
+/// rejected, no per-source limit and no concurrency cap.
 #[must_use]
 pub struct GateBuilder {
     source: Arc<dyn KeySource>,
@@ -560,7 +561,7 @@ impl GateBuilder {
     }
 
     /// DANGEROUS outside development: sends clients the full rejection reason,
-    /// which tells an unknown key id from a revoked key or a bad signature and
+    /// which distinguishes an unknown key id from a revoked key or a bad signature and
     /// so lets anyone probe which key ids exist.
     pub fn dangerous_expose_rejection_reasons(mut self, expose: bool) -> Self {
         self.expose_reasons = expose;

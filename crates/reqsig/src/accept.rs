@@ -1,4 +1,4 @@
-//! The `Accept-Signature` field (RFC 9421 section 5): what a server asks a client to sign.
+//! The `Accept-Signature` field (RFC 9421 section 5): what a server requests a client to sign.
 
 use crate::signature_fields::parse_input_dictionary;
 use crate::{Error, Limits, SignatureParams};

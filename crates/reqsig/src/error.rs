@@ -65,14 +65,14 @@ pub enum Error {
     /// `Signature-Input` is not a valid structured dictionary of inner lists.
     #[error("invalid Signature-Input field: {reason}")]
     MalformedSignatureInput {
-        /// What is wrong, with the byte offset where the parser reports one.
+        /// The problem, with the byte offset where the parser reports one.
         reason: String,
     },
 
     /// `Signature` is not a valid structured dictionary of byte sequences.
     #[error("invalid Signature field: {reason}")]
     MalformedSignature {
-        /// What is wrong.
+        /// The problem.
         reason: String,
     },
 
@@ -108,7 +108,7 @@ pub enum Error {
     InvalidComponent {
         /// The identifier as serialized.
         component: String,
-        /// What is wrong with it.
+        /// The problem with it.
         reason: String,
     },
 
@@ -151,7 +151,7 @@ pub enum Error {
     InvalidParameter {
         /// The parameter name.
         name: String,
-        /// What is wrong with it.
+        /// The problem with it.
         reason: String,
     },
 
@@ -196,7 +196,7 @@ pub enum Error {
         found: Option<String>,
     },
 
-    /// The key resolver knows no key with this id.
+    /// The key resolver has no key with this id.
     #[error("unknown key id {keyid:?}")]
     UnknownKey {
         /// The key id from the signature.
@@ -302,7 +302,7 @@ pub enum Error {
     /// `Content-Digest` is not a valid dictionary of byte sequences.
     #[error("invalid Content-Digest field: {reason}")]
     MalformedDigest {
-        /// What is wrong.
+        /// The problem.
         reason: String,
     },
 
@@ -313,7 +313,7 @@ pub enum Error {
     /// The message itself cannot be read (no authority, several Host lines, bad target).
     #[error("invalid message: {reason}")]
     InvalidMessage {
-        /// What is wrong.
+        /// The problem.
         reason: String,
     },
 

@@ -38,9 +38,9 @@ impl Requirement {
 /// The verifier's rules: required components and parameters, time window,
 /// algorithms and limits.
 ///
-/// The defaults are those of `spec/README.md`: a request's signature must
+/// The defaults are those of `spec/README.md`. A request's signature must
 /// cover `@method`, `@authority` (or `@target-uri`), `@path` and `@query`,
-/// plus `content-digest` when the request has a body, and carry `created`;
+/// plus `content-digest` when the request has a body, and carry `created`.
 /// `created` may be at most 300 s old and 30 s in the future. A signature
 /// that covers less verifies cryptographically but could be replayed onto
 /// another request, so it is rejected unless the policy asks for less.
@@ -123,7 +123,7 @@ impl Default for Policy {
 }
 
 impl Policy {
-    /// The server-side default: [`Policy::default`] plus a required `nonce`.
+    /// Returns the server-side default: [`Policy::default`] plus a required `nonce`.
     pub fn server() -> Policy {
         Policy {
             require_nonce: true,
@@ -131,8 +131,8 @@ impl Policy {
         }
     }
 
-    /// A policy that requires no component and no parameter and accepts any
-    /// age: for checking test vectors and other implementations' signatures,
+    /// Returns a policy that requires no component and no parameter and
+    /// accepts any age: for checking test vectors and other implementations' signatures,
     /// never for authenticating requests.
     pub fn permissive() -> Policy {
         Policy {

@@ -9,7 +9,7 @@ use crate::keys::VerifyingKey;
 
 /// Finds the verification key for a key id.
 ///
-/// Every key is bound to one algorithm, so the resolver's answer decides the
+/// Every key is bound to one algorithm, so the key the resolver returns decides the
 /// algorithm, never the signature's `alg` parameter. The lookup may be
 /// asynchronous (a database, a JWKS endpoint); reqsig itself needs no runtime.
 /// Return [`Error::UnknownKey`] for an id it does not know and
@@ -74,7 +74,7 @@ impl StaticKey {
         }
     }
 
-    /// Returns the one key id it knows.
+    /// Returns its only key id.
     pub fn key_id(&self) -> &str {
         &self.key_id
     }

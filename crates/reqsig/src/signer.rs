@@ -20,7 +20,7 @@ use crate::signature_fields::parse_input_dictionary;
 use crate::template::{ParamsTemplate, TemplateInput};
 use crate::{Algorithm, Error, Limits, SignatureParams, signature_base};
 
-/// How the signer sets the `nonce` parameter.
+/// The source of the `nonce` parameter a signer sets.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum Nonce {
     /// 128 random bits, base64url-encoded, new for every signature (the default).
@@ -34,7 +34,7 @@ pub enum Nonce {
 
 /// Signs HTTP messages with one key under one profile.
 ///
-/// Build one with [`Signer::builder`]. A signer is cheap to share: it holds
+/// Build one with [`Signer::builder`]. A signer is cheap to share: it keeps
 /// the key behind an `Arc` and never mutates.
 ///
 /// ```
@@ -241,7 +241,7 @@ impl Signer {
         Ok(headers)
     }
 
-    /// Signs an `http::Response` in place; pass the request it answers when
+    /// Signs an `http::Response` in place; pass the request it responds to when
     /// the components cover any with `req`.
     ///
     /// # Errors

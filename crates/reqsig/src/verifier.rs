@@ -154,7 +154,7 @@ impl Verifier {
     }
 
     /// Verifies an `http::Request` whose body is in memory, with a resolver
-    /// that answers without waiting.
+    /// that returns without waiting.
     ///
     /// # Errors
     /// The [`Error`] of the failing step; [`Error::ResolverPending`] when the
@@ -168,7 +168,7 @@ impl Verifier {
         self.verify(&view, None, resolver)
     }
 
-    /// Verifies a message with a resolver that answers without waiting.
+    /// Verifies a message with a resolver that returns without waiting.
     ///
     /// # Errors
     /// As [`Verifier::verify_async`], and [`Error::ResolverPending`] when the
@@ -183,7 +183,7 @@ impl Verifier {
     }
 
     /// Verifies the selected signature of a message. For a response covering
-    /// `req` components, pass the request it answers.
+    /// `req` components, pass the request it responds to.
     ///
     /// # Errors
     /// The [`Error`] of the failing step. With [`Selection::Any`] and several

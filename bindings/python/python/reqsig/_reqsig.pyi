@@ -307,7 +307,7 @@ class Policy:
         max_nonce_bytes: int = ...,
         max_body_bytes: int = ...,
     ) -> Policy:
-        """The default policy (the same as ``Policy()``), with the given options changed."""
+        """Return the default policy (the same as ``Policy()``) with the given options changed."""
     @classmethod
     def server(
         cls,
@@ -329,7 +329,7 @@ class Policy:
         max_nonce_bytes: int = ...,
         max_body_bytes: int = ...,
     ) -> Policy:
-        """The server policy: the default plus a required ``nonce``, with the given options changed."""
+        """Return the server policy (the default plus a required ``nonce``) with the given options changed."""
     @classmethod
     def permissive(
         cls,
@@ -351,7 +351,7 @@ class Policy:
         max_nonce_bytes: int = ...,
         max_body_bytes: int = ...,
     ) -> Policy:
-        """A policy that requires no component or parameter and accepts any age, for test vectors."""
+        """Return a policy that requires no component or parameter and accepts any age, for test vectors."""
     def replace(
         self,
         *,
@@ -794,7 +794,7 @@ class RegistryFile:
 class MemoryReplayStore:
     """Nonces remembered in this process's memory, for a ``Gate``.
 
-    It holds at most ``capacity`` unexpired nonces (default one million).
+    It keeps at most ``capacity`` unexpired nonces (default one million).
     A full store rejects requests with 503 ``replay_store_unavailable``
     rather than forget a nonce that could still be replayed. It serves one
     process only: a server with several worker processes needs
@@ -805,7 +805,7 @@ class MemoryReplayStore:
     @property
     def capacity(self) -> int: ...
     def __len__(self) -> int:
-        """The number of nonces held, including expired ones not yet dropped."""
+        """Return the number of nonces stored, including expired ones not yet dropped."""
 
 @final
 class RedisReplayStore:
@@ -813,7 +813,7 @@ class RedisReplayStore:
 
     Each verified request costs one ``SET key 1 NX PX retention``, under
     ``prefix`` followed by a SHA-256 of the key id and the nonce. No
-    connection is made until the first request. When Redis does not answer
+    connection is made until the first request. When Redis does not respond
     within about a second, the gate rejects the request with 503
     ``replay_store_unavailable`` (it fails closed) and reconnects later.
 
@@ -953,7 +953,7 @@ class Gate:
     codes of ``spec/README.md``. Public routes pass first. Then come the
     concurrency cap (503) and the per-address limit (429). The signature is
     verified next: header limits (431), parsing, key lookup and status,
-    signature and time window, all answering 401. Then the key's scopes and
+    signature and time window, each rejected with 401. Then the key's scopes and
     networks (403), its rate limit (429), the replay store (401
     ``replayed_nonce``, or 503 when the store fails), and finally the body
     against its Content-Digest (413 or 401). An unknown, revoked or expired
@@ -1040,7 +1040,7 @@ class Gate:
         source and the replay store, so async servers call it in a thread.
 
         Raises ``ValueError`` naming the argument when the method, target or
-        a header field cannot be represented, which a server answers with 400.
+        a header field cannot be represented, to which a server responds with 400.
         """
     def complete(self, pending: Pending, body: Optional[_Body] = None) -> Union[Identity, Rejection]:
         """Check the body's Content-Digest when ``pending.needs_body``, count

@@ -10,13 +10,13 @@ use crate::cli::MessageOptions;
 use crate::error::CliError;
 use crate::input::read_message;
 
-/// The target context from `--scheme`.
+/// Returns the target context from `--scheme`.
 pub fn context(options: &MessageOptions) -> TargetContext {
     let scheme = Scheme::parse(&options.scheme).unwrap_or_default();
     TargetContext::default().with_scheme(scheme)
 }
 
-/// The field types from `--field-type NAME=TYPE`.
+/// Returns the field types from `--field-type NAME=TYPE`.
 pub fn field_types(options: &MessageOptions) -> Result<FieldTypes, CliError> {
     let mut types = FieldTypes::default();
     for declaration in &options.field_types {
@@ -47,7 +47,7 @@ pub fn components(text: &str, option: &str) -> Result<Vec<ComponentId>, CliError
     })
 }
 
-/// The time for `created`: a number of seconds, `now`, or `None` for `none`.
+/// Parses the time for `created`: a number of seconds, `now`, or `None` for `none`.
 pub fn created(text: &str) -> Result<Option<u64>, CliError> {
     match text {
         "now" => Ok(Some(SystemClock.now())),
@@ -60,7 +60,7 @@ pub fn created(text: &str) -> Result<Option<u64>, CliError> {
     }
 }
 
-/// A clock fixed at `now`, or the system clock.
+/// Returns a clock fixed at `now`, or the system clock.
 pub fn clock(now: Option<u64>) -> Arc<dyn Clock> {
     match now {
         Some(now) => Arc::new(FixedClock(now)),

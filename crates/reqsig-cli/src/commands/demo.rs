@@ -280,7 +280,7 @@ async fn send(
     let response = client
         .execute(request)
         .await
-        .map_err(|e| CliError::input(format!("the demo server did not answer: {e}")))?;
+        .map_err(|e| CliError::input(format!("the demo server did not respond: {e}")))?;
     let status = response.status().as_u16();
     let body = response.text().await.unwrap_or_default();
     let json: serde_json::Value = serde_json::from_str(&body).unwrap_or(serde_json::Value::Null);
@@ -289,7 +289,7 @@ async fn send(
     Ok((status, code, detail))
 }
 
-/// The rejection reason the server counted between two snapshots.
+/// Returns the rejection reason the server counted between two snapshots.
 fn newly_counted(before: &UsageSnapshot, after: &UsageSnapshot) -> Option<String> {
     let count = |snapshot: &UsageSnapshot, key: Option<&str>, code: &str| match key {
         Some(key) => snapshot

@@ -288,7 +288,7 @@ async fn forward(client: &reqwest::Client, base: &str, identity: &Identity, requ
             tracing::error!(key_id = %identity.key_id, %error, "the upstream request failed");
             (
                 http::StatusCode::BAD_GATEWAY,
-                "the upstream service did not answer",
+                "the upstream service did not respond",
             )
                 .into_response()
         }

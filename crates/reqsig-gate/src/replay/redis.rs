@@ -15,7 +15,7 @@ use crate::source::BoxFuture;
 /// nonces, so a replay sent to another instance is caught. Keys are
 /// `<prefix>` followed by the hex SHA-256 of the length-prefixed key id and
 /// the nonce; the hash is unkeyed so that every instance computes the same
-/// key. When Redis does not answer, the store returns
+/// key. When Redis does not respond, the store returns
 /// [`StoreError::Unavailable`] and the gate rejects the request (fail
 /// closed); the connection manager reconnects by itself.
 pub struct RedisReplayStore {
