@@ -1,5 +1,7 @@
 //! Signature parameters (RFC 9421 section 2.3) and the `@signature-params` value.
 
+use std::borrow::Cow;
+
 use sfv::{BareItem, KeyRef, RefBareItem};
 
 use crate::Error;
@@ -30,7 +32,32 @@ use crate::signature_fields::{RawSignatureInput, parse_inner_list, parse_input_d
 #[derive(Clone, Debug, PartialEq)]
 pub struct SignatureParams {
     components: Vec<ComponentId>,
-    params: Vec<(String, BareItem)>,
+    params: Vec<(ParamName, BareItem)>,
+}
+
+/// A parameter name, borrowed when it is one RFC 9421 defines so that
+/// parsing a common `Signature-Input` allocates no name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct ParamName(Cow<'static, str>);
+
+impl ParamName {
+    /// Wraps `name`, which the caller has checked is a structured-field key.
+    pub(crate) fn new(name: &str) -> ParamName {
+        let known = match name {
+            "created" => "created",
+            "expires" => "expires",
+            "nonce" => "nonce",
+            "alg" => "alg",
+            "keyid" => "keyid",
+            "tag" => "tag",
+            _ => return ParamName(Cow::Owned(name.to_owned())),
+        };
+        ParamName(Cow::Borrowed(known))
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        &self.0
+    }
 }
 
 impl SignatureParams {
@@ -82,14 +109,23 @@ impl SignatureParams {
         &self.components
     }
 
-    /// Returns every parameter in order, including unknown ones.
-    pub fn parameters(&self) -> &[(String, BareItem)] {
-        &self.params
+    /// Returns every parameter in order, including unknown ones, as name and value.
+    ///
+    /// ```
+    /// let params = reqsig::SignatureParams::parse(r#"("@method");created=1;x-app="a""#).unwrap();
+    /// let names: Vec<&str> = params.parameters().map(|(name, _)| name).collect();
+    /// assert_eq!(names, ["created", "x-app"]);
+    /// ```
+    pub fn parameters(&self) -> impl ExactSizeIterator<Item = (&str, &BareItem)> {
+        self.params.iter().map(|(name, value)| (name.as_str(), value))
     }
 
     /// Returns the value of the parameter `name`.
     pub fn get(&self, name: &str) -> Option<&BareItem> {
-        self.params.iter().find(|(n, _)| n == name).map(|(_, v)| v)
+        self.params
+            .iter()
+            .find(|(n, _)| n.as_str() == name)
+            .map(|(_, v)| v)
     }
 
     /// Sets a parameter, keeping its position if it is already present.
@@ -98,9 +134,9 @@ impl SignatureParams {
     /// [`Error::InvalidParameter`] when `name` is not a valid structured-field key.
     pub fn set(&mut self, name: &str, value: BareItem) -> Result<(), Error> {
         KeyRef::from_str(name).map_err(|e| Error::invalid_parameter(name, e.to_string()))?;
-        match self.params.iter_mut().find(|(n, _)| n == name) {
+        match self.params.iter_mut().find(|(n, _)| n.as_str() == name) {
             Some(slot) => slot.1 = value,
-            None => self.params.push((name.to_owned(), value)),
+            None => self.params.push((ParamName::new(name), value)),
         }
         Ok(())
     }
@@ -198,8 +234,8 @@ impl SignatureParams {
     pub fn unknown_parameters(&self) -> impl Iterator<Item = &str> {
         self.params
             .iter()
+            .filter(|(n, _)| matches!(n.0, Cow::Owned(_)))
             .map(|(n, _)| n.as_str())
-            .filter(|n| !KNOWN.contains(n))
     }
 
     fn integer(&self, name: &str) -> Option<u64> {
@@ -232,20 +268,20 @@ impl SignatureParams {
         }
         out.push(')');
         for (name, value) in &self.params {
-            write_parameter(out, name, value);
+            write_parameter(out, name.as_str(), value);
         }
     }
 
     /// Validates a parsed `Signature-Input` member.
     pub(crate) fn from_raw(raw: RawSignatureInput, max_components: usize) -> Result<SignatureParams, Error> {
-        if raw.components.len() > max_components {
+        if raw.components.count() > max_components {
             return Err(Error::LimitExceeded {
                 kind: crate::LimitKind::Components,
-                actual: raw.components.len(),
+                actual: raw.components.count(),
                 max: max_components,
             });
         }
-        let components = raw.components.into_iter().collect::<Result<Vec<_>, Error>>()?;
+        let components = raw.components.into_result()?;
         check_unique(&components)?;
         let params = SignatureParams {
             components,
@@ -261,14 +297,14 @@ impl SignatureParams {
         raw: RawSignatureInput,
         max_components: usize,
     ) -> Result<SignatureParams, Error> {
-        if raw.components.len() > max_components {
+        if raw.components.count() > max_components {
             return Err(Error::LimitExceeded {
                 kind: crate::LimitKind::Components,
-                actual: raw.components.len(),
+                actual: raw.components.count(),
                 max: max_components,
             });
         }
-        let components = raw.components.into_iter().collect::<Result<Vec<_>, Error>>()?;
+        let components = raw.components.into_result()?;
         check_unique(&components)?;
         Ok(SignatureParams {
             components,
@@ -279,7 +315,8 @@ impl SignatureParams {
     /// Checks the types of the parameters RFC 9421 section 2.3 defines.
     fn check_types(&self) -> Result<(), Error> {
         for (name, value) in &self.params {
-            match name.as_str() {
+            let name = name.as_str();
+            match name {
                 "created" | "expires" => match value.as_integer() {
                     Some(i) if i64::from(i) >= 0 => {}
                     Some(_) => return Err(Error::invalid_parameter(name, "must not be negative")),
@@ -355,9 +392,8 @@ pub(crate) fn write_integer(out: &mut String, value: i64) {
     if value < 0 {
         out.push('-');
     }
-    for digit in &digits[position..] {
-        out.push(char::from(*digit));
-    }
+    // The digits are ASCII, so the conversion cannot fail.
+    out.push_str(std::str::from_utf8(&digits[position..]).unwrap_or_default());
 }
 
 fn string_item(name: &str, text: &str) -> Result<BareItem, Error> {

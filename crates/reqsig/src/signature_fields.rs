@@ -9,15 +9,36 @@ use std::fmt;
 use sfv::{BareItem, BareItemFromInput, KeyRef, visitor};
 
 use crate::Error;
-use crate::components::ComponentId;
-use crate::components::identifier::IdVisitor;
+use crate::components::identifier::{IdVisitor, ParsedIds};
+use crate::params::ParamName;
 
 /// One member of `Signature-Input` or `Accept-Signature`, before validation.
 #[derive(Debug)]
 pub(crate) struct RawSignatureInput {
     pub label: String,
-    pub components: Vec<Result<ComponentId, Error>>,
-    pub params: Vec<(String, BareItem)>,
+    pub components: ParsedIds,
+    pub params: Vec<(ParamName, BareItem)>,
+    /// The `Signature` member with the same label, once [`attach_signatures`] found it.
+    pub signature: Option<Vec<u8>>,
+}
+
+impl RawSignatureInput {
+    fn new(label: String, components: ParsedIds, params: Vec<(ParamName, BareItem)>) -> RawSignatureInput {
+        RawSignatureInput {
+            label,
+            components,
+            params,
+            signature: None,
+        }
+    }
+
+    /// Returns the `tag` parameter when it is a string.
+    pub fn tag(&self) -> Option<&str> {
+        self.params.iter().find_map(|(name, value)| match value {
+            BareItem::String(tag) if name.as_str() == "tag" => Some(tag.as_str()),
+            _ => None,
+        })
+    }
 }
 
 /// Why a dictionary was rejected by a visitor.
@@ -64,13 +85,17 @@ pub(crate) fn parse_input_dictionary(
         .map_err(|e| shape_error(e, field, max_members, true))
 }
 
-/// Parses `Signature`: a dictionary of byte sequences, with the labels borrowed from `value`.
-pub(crate) fn parse_signature_dictionary(
+/// Parses `Signature`, a dictionary of byte sequences, and gives each input
+/// the member with its label. Members without an input are checked, then dropped.
+pub(crate) fn attach_signatures(
     value: &[u8],
+    inputs: &mut [RawSignatureInput],
     max_members: usize,
-) -> Result<Vec<(&str, Vec<u8>)>, Error> {
+) -> Result<(), Error> {
     let visitor = SignatureDictionary {
-        members: Vec::new(),
+        inputs,
+        unmatched: Vec::new(),
+        members: 0,
         max_members,
     };
     sfv::Parser::new(value)
@@ -131,13 +156,13 @@ impl<'de> visitor::DictionaryVisitor<'de> for InputDictionary {
         if self.members.len() >= self.max_members {
             return Err(ShapeError::TooManyMembers(self.max_members));
         }
-        self.members.push(RawSignatureInput {
-            label: label.to_owned(),
-            // Room for a typical signature's components and parameters, so
-            // the lists are allocated once.
-            components: Vec::with_capacity(8),
-            params: Vec::with_capacity(6),
-        });
+        // Room for a typical signature's components and parameters, so the
+        // lists are allocated once.
+        self.members.push(RawSignatureInput::new(
+            label.to_owned(),
+            ParsedIds::with_capacity(8),
+            Vec::with_capacity(6),
+        ));
         Ok(InputEntry(self.members.last_mut()))
     }
 
@@ -177,7 +202,7 @@ impl<'de> visitor::InnerListVisitor<'de> for InnerListCollector<'_> {
 }
 
 /// Collects parameters in order; a repeated key keeps its first position and its last value.
-struct ParamsCollector<'a>(&'a mut Vec<(String, BareItem)>);
+struct ParamsCollector<'a>(&'a mut Vec<(ParamName, BareItem)>);
 
 impl<'de> visitor::ParameterVisitor<'de> for ParamsCollector<'_> {
     type Out = ();
@@ -185,9 +210,10 @@ impl<'de> visitor::ParameterVisitor<'de> for ParamsCollector<'_> {
 
     fn parameter(&mut self, key: &'de KeyRef, value: BareItemFromInput<'de>) -> Result<(), Self::Error> {
         let value = BareItem::from(value);
-        match self.0.iter_mut().find(|(name, _)| name == key.as_str()) {
+        let key = key.as_str();
+        match self.0.iter_mut().find(|(name, _)| name.as_str() == key) {
             Some(slot) => slot.1 = value,
-            None => self.0.push((key.as_str().to_owned(), value)),
+            None => self.0.push((ParamName::new(key), value)),
         }
         Ok(())
     }
@@ -209,11 +235,11 @@ impl<'de> visitor::ListVisitor<'de> for SingleInnerList {
         if self.member.is_some() {
             return Err(ShapeError::NotInnerList("(second list member)".to_owned()));
         }
-        let slot = self.member.insert(Some(RawSignatureInput {
-            label: String::new(),
-            components: Vec::new(),
-            params: Vec::new(),
-        }));
+        let slot = self.member.insert(Some(RawSignatureInput::new(
+            String::new(),
+            ParsedIds::default(),
+            Vec::new(),
+        )));
         Ok(InputEntry(slot.as_mut()))
     }
 
@@ -222,50 +248,66 @@ impl<'de> visitor::ListVisitor<'de> for SingleInnerList {
     }
 }
 
-struct SignatureDictionary<'de> {
-    members: Vec<(&'de str, Vec<u8>)>,
+struct SignatureDictionary<'a, 'de> {
+    inputs: &'a mut [RawSignatureInput],
+    /// Labels with no input, kept only to reject a repeated one.
+    unmatched: Vec<&'de str>,
+    members: usize,
     max_members: usize,
 }
 
-impl<'de> visitor::DictionaryVisitor<'de> for SignatureDictionary<'de> {
-    type Out = Vec<(&'de str, Vec<u8>)>;
+impl<'de> visitor::DictionaryVisitor<'de> for SignatureDictionary<'_, 'de> {
+    type Out = ();
     type Error = ShapeError;
 
     fn entry(&mut self, key: &'de KeyRef) -> Result<impl visitor::EntryVisitor<'de>, Self::Error> {
         let label = key.as_str();
-        if self.members.iter().any(|(l, _)| *l == label) {
-            return Err(ShapeError::DuplicateLabel(label.to_owned()));
-        }
-        if self.members.len() >= self.max_members {
+        self.members += 1;
+        if self.members > self.max_members {
             return Err(ShapeError::TooManyMembers(self.max_members));
         }
-        self.members.push((label, Vec::new()));
-        Ok(SignatureEntry(self.members.last_mut()))
+        let slot = match self.inputs.iter_mut().find(|input| input.label == label) {
+            // An input's slot is filled by the first member with its label.
+            Some(input) if input.signature.is_some() => None,
+            Some(input) => Some(&mut input.signature),
+            None if self.unmatched.contains(&label) => None,
+            None => {
+                self.unmatched.push(label);
+                return Ok(SignatureEntry { label, slot: None });
+            }
+        };
+        match slot {
+            Some(slot) => Ok(SignatureEntry {
+                label,
+                slot: Some(slot),
+            }),
+            None => Err(ShapeError::DuplicateLabel(label.to_owned())),
+        }
     }
 
     fn finish(self) -> Result<Self::Out, Self::Error> {
-        Ok(self.members)
+        Ok(())
     }
 }
 
-struct SignatureEntry<'a, 'de>(Option<&'a mut (&'de str, Vec<u8>)>);
+struct SignatureEntry<'a, 'de> {
+    label: &'de str,
+    slot: Option<&'a mut Option<Vec<u8>>>,
+}
 
 impl<'de> visitor::EntryVisitor<'de> for SignatureEntry<'_, 'de> {
     type Error = ShapeError;
 
     fn item(self) -> Result<impl visitor::ItemVisitor<'de>, Self::Error> {
-        Ok(SignatureItem(self.0))
+        Ok(self)
     }
 
     fn inner_list(self) -> Result<impl visitor::InnerListVisitor<'de>, Self::Error> {
-        let label = self.0.map(|m| m.0.to_owned()).unwrap_or_default();
-        Err::<visitor::Ignored, _>(ShapeError::NotByteSequence(label))
+        Err::<visitor::Ignored, _>(ShapeError::NotByteSequence(self.label.to_owned()))
     }
 }
 
-struct SignatureItem<'a, 'de>(Option<&'a mut (&'de str, Vec<u8>)>);
-
-impl<'de> visitor::ItemVisitor<'de> for SignatureItem<'_, 'de> {
+impl<'de> visitor::ItemVisitor<'de> for SignatureEntry<'_, 'de> {
     type Out = ();
     type Error = ShapeError;
 
@@ -273,15 +315,12 @@ impl<'de> visitor::ItemVisitor<'de> for SignatureItem<'_, 'de> {
         self,
         bare_item: BareItemFromInput<'de>,
     ) -> Result<impl visitor::ParameterVisitor<'de, Out = Self::Out>, Self::Error> {
-        let Some(member) = self.0 else {
-            return Ok(visitor::Ignored);
+        let BareItemFromInput::ByteSequence(bytes) = bare_item else {
+            return Err(ShapeError::NotByteSequence(self.label.to_owned()));
         };
-        match bare_item {
-            BareItemFromInput::ByteSequence(bytes) => {
-                member.1 = bytes;
-                Ok(visitor::Ignored)
-            }
-            _ => Err(ShapeError::NotByteSequence(member.0.to_owned())),
+        if let Some(slot) = self.slot {
+            *slot = Some(bytes);
         }
+        Ok(visitor::Ignored)
     }
 }

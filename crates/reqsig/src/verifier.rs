@@ -12,7 +12,7 @@ use crate::digest::verify_content_digest;
 use crate::keys::VerifyingKey;
 use crate::message::{BodyBytes, MessageView, TargetContext, ToMessageView};
 use crate::policy::Requirement;
-use crate::signature_fields::{RawSignatureInput, parse_input_dictionary, parse_signature_dictionary};
+use crate::signature_fields::{RawSignatureInput, attach_signatures, parse_input_dictionary};
 use crate::{Algorithm, Error, KeyResolver, LimitKind, Policy, SignatureParams};
 
 /// The signatures of a message that must verify.
@@ -93,13 +93,6 @@ pub struct Verifier {
     clock: Arc<dyn Clock>,
     field_types: FieldTypes,
     context: TargetContext,
-}
-
-/// One signature of the message, parsed.
-struct Candidate {
-    label: String,
-    input: Result<SignatureParams, Error>,
-    signature: Option<Vec<u8>>,
 }
 
 impl Verifier {
@@ -194,9 +187,37 @@ impl Verifier {
         request: Option<&MessageView<'_>>,
         resolver: &R,
     ) -> Result<Verified, Error> {
-        let mut all = self.verify_selected(message, request, resolver, false).await?;
-        // `verify_selected` returns at least one entry or an error.
-        all.pop().ok_or(Error::MissingSignature)
+        let candidates = self.parse_candidates(message)?;
+        let chosen = match &self.selection {
+            Selection::All => {
+                let mut all = self.verify_every(candidates, message, request, resolver).await?;
+                // `verify_every` returns at least one entry or an error.
+                return all.pop().ok_or(Error::MissingSignature);
+            }
+            Selection::Any => candidates,
+            Selection::Label(label) => {
+                let found = candidates.into_iter().find(|c| &c.label == label);
+                vec![found.ok_or_else(|| Error::MissingLabel {
+                    label: label.clone(),
+                    field: "Signature-Input",
+                })?]
+            }
+            Selection::Tag(tag) => {
+                let found = candidates.into_iter().find(|c| c.tag() == Some(tag.as_str()));
+                vec![found.ok_or_else(|| Error::TagNotFound { tag: tag.clone() })?]
+            }
+        };
+        // The first that verifies wins. When none does, the first error is returned.
+        let mut first_error = None;
+        for candidate in chosen {
+            match self.verify_candidate(candidate, message, request, resolver).await {
+                Ok(verified) => return Ok(verified),
+                Err(error) => {
+                    first_error.get_or_insert(error);
+                }
+            }
+        }
+        Err(first_error.unwrap_or(Error::MissingSignature))
     }
 
     /// Verifies every signature of the message and returns them in order.
@@ -209,59 +230,31 @@ impl Verifier {
         request: Option<&MessageView<'_>>,
         resolver: &R,
     ) -> Result<Vec<Verified>, Error> {
-        self.verify_selected(message, request, resolver, true).await
+        let candidates = self.parse_candidates(message)?;
+        self.verify_every(candidates, message, request, resolver).await
     }
 
-    async fn verify_selected<R: KeyResolver>(
+    async fn verify_every<R: KeyResolver>(
         &self,
+        candidates: Vec<RawSignatureInput>,
         message: &MessageView<'_>,
         request: Option<&MessageView<'_>>,
         resolver: &R,
-        all: bool,
     ) -> Result<Vec<Verified>, Error> {
-        let candidates = self.parse_candidates(message)?;
-        let selection = if all { &Selection::All } else { &self.selection };
-        let chosen: Vec<Candidate> = match selection {
-            Selection::Any | Selection::All => candidates,
-            Selection::Label(label) => {
-                let found = candidates.into_iter().find(|c| &c.label == label);
-                vec![found.ok_or_else(|| Error::MissingLabel {
-                    label: label.clone(),
-                    field: "Signature-Input",
-                })?]
-            }
-            Selection::Tag(tag) => {
-                let found = candidates
-                    .into_iter()
-                    .find(|c| c.input.as_ref().is_ok_and(|p| p.tag() == Some(tag.as_str())));
-                vec![found.ok_or_else(|| Error::TagNotFound { tag: tag.clone() })?]
-            }
-        };
-        // Only `Selection::All` collects results; the others return the first that verifies.
-        let mut verified = Vec::with_capacity(if matches!(selection, Selection::All) {
-            chosen.len()
-        } else {
-            0
-        });
-        let mut first_error = None;
-        for candidate in chosen {
-            match self.verify_candidate(candidate, message, request, resolver).await {
-                Ok(ok) if matches!(selection, Selection::All) => verified.push(ok),
-                Ok(ok) => return Ok(vec![ok]),
-                Err(error) if matches!(selection, Selection::All) => return Err(error),
-                Err(error) => {
-                    first_error.get_or_insert(error);
-                }
-            }
+        let mut verified = Vec::with_capacity(candidates.len());
+        for candidate in candidates {
+            verified.push(
+                self.verify_candidate(candidate, message, request, resolver)
+                    .await?,
+            );
         }
-        match first_error {
-            Some(error) => Err(error),
-            None if verified.is_empty() => Err(Error::MissingSignature),
-            None => Ok(verified),
+        if verified.is_empty() {
+            return Err(Error::MissingSignature);
         }
+        Ok(verified)
     }
 
-    fn parse_candidates(&self, message: &MessageView<'_>) -> Result<Vec<Candidate>, Error> {
+    fn parse_candidates(&self, message: &MessageView<'_>) -> Result<Vec<RawSignatureInput>, Error> {
         let limits = &self.policy.limits;
         let input = joined_field(message, "signature-input", &self.policy)?;
         let signature = joined_field(message, "signature", &self.policy)?;
@@ -279,38 +272,21 @@ impl Verifier {
             }
             (Some(input), Some(signature)) => (input, signature),
         };
-        let inputs = parse_input_dictionary(&input, "Signature-Input", limits.max_signatures)?;
-        let mut signatures = parse_signature_dictionary(&signature, limits.max_signatures)?;
-        Ok(inputs
-            .into_iter()
-            .map(|mut raw: RawSignatureInput| {
-                let label = std::mem::take(&mut raw.label);
-                let signature = signatures
-                    .iter()
-                    .position(|(l, _)| *l == label)
-                    .map(|i| signatures.swap_remove(i).1);
-                Candidate {
-                    label,
-                    input: SignatureParams::from_raw(raw, limits.max_components),
-                    signature,
-                }
-            })
-            .collect())
+        let mut inputs = parse_input_dictionary(&input, "Signature-Input", limits.max_signatures)?;
+        attach_signatures(&signature, &mut inputs, limits.max_signatures)?;
+        Ok(inputs)
     }
 
     async fn verify_candidate<R: KeyResolver>(
         &self,
-        candidate: Candidate,
+        mut candidate: RawSignatureInput,
         message: &MessageView<'_>,
         request: Option<&MessageView<'_>>,
         resolver: &R,
     ) -> Result<Verified, Error> {
-        let Candidate {
-            label,
-            input,
-            signature,
-        } = candidate;
-        let params = input?;
+        let label = std::mem::take(&mut candidate.label);
+        let signature = candidate.signature.take();
+        let params = SignatureParams::from_raw(candidate, self.policy.limits.max_components)?;
         let signature = signature.ok_or_else(|| Error::MissingLabel {
             label: label.clone(),
             field: "Signature",

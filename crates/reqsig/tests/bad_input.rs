@@ -268,6 +268,24 @@ fn labels_and_components() {
             "duplicate_label",
         ),
         case(
+            "label without input twice in signature",
+            with_fields(
+                request(),
+                &format!("sig1={inner_list}"),
+                &format!("sig1=:{signature}:, sig2=:{signature}:, sig2=:{signature}:"),
+            ),
+            "duplicate_label",
+        ),
+        case(
+            "label without input not a byte sequence",
+            with_fields(
+                request(),
+                &format!("sig1={inner_list}"),
+                &format!("sig1=:{signature}:, sig2=(\"a\")"),
+            ),
+            "malformed_signature",
+        ),
+        case(
             "label on two input lines",
             request()
                 .with_header("Signature-Input", format!("sig1={inner_list}"))

@@ -455,3 +455,36 @@ fn algorithm_names_round_trip() {
     );
     assert!("md5".parse::<DigestAlgorithm>().is_err());
 }
+
+/// A field shaped like one sha-256 member is compared as text first. Every
+/// field of that shape must get the verdict of the full check.
+#[test]
+fn one_member_shape_agrees_with_full_check() {
+    let body = b"{\"hello\": \"world\"}\n";
+    let correct = content_digest(body, DigestAlgorithm::Sha256);
+    let encoded = &correct["sha-256=:".len()..correct.len() - 1];
+    assert_eq!(encoded.len(), 44);
+    let mut last_changed = encoded.to_owned();
+    last_changed.replace_range(42..43, if &encoded[42..43] == "A" { "B" } else { "A" });
+    let other_body = content_digest(b"other", DigestAlgorithm::Sha256);
+    let fields = [
+        correct.clone(),
+        other_body,
+        format!("sha-256=:{last_changed}:"),
+        format!("sha-256=:{}:", "!".repeat(44)),
+        // The 44 characters hold the end of one member and a second member.
+        format!("sha-256=:{}:, md5=:{}:", &encoded[..24], &encoded[..12]),
+        format!("sha-256=:{}:,sha-512=:{}:", &encoded[..20], &encoded[..13]),
+    ];
+    for field in &fields {
+        assert_eq!(field.len(), correct.len(), "{field}");
+        let one_shot = verdict(&verify_content_digest(field.as_bytes(), body));
+        let streamed = verdict(&verify_in_chunks(field.as_bytes(), body, 5));
+        assert_eq!(one_shot, streamed, "{field}");
+    }
+    assert_eq!(verdict(&verify_content_digest(correct.as_bytes(), body)), "ok");
+    assert_eq!(
+        verdict(&verify_content_digest(fields[1].as_bytes(), body)),
+        "mismatch sha-256"
+    );
+}

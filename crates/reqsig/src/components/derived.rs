@@ -57,7 +57,19 @@ impl Derived {
 
     /// Looks a derived component up by name (with its `@`).
     pub fn from_name(name: &str) -> Option<Derived> {
-        Derived::ALL.into_iter().find(|d| d.name() == name)
+        let derived = match name {
+            "@method" => Derived::Method,
+            "@target-uri" => Derived::TargetUri,
+            "@authority" => Derived::Authority,
+            "@scheme" => Derived::Scheme,
+            "@request-target" => Derived::RequestTarget,
+            "@path" => Derived::Path,
+            "@query" => Derived::Query,
+            "@query-param" => Derived::QueryParam,
+            "@status" => Derived::Status,
+            _ => return None,
+        };
+        Some(derived)
     }
 
     /// Reports whether the component is defined only for requests.
@@ -69,5 +81,20 @@ impl Derived {
 impl fmt::Display for Derived {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Derived;
+
+    #[test]
+    fn from_name_finds_every_name() {
+        for derived in Derived::ALL {
+            assert_eq!(Derived::from_name(derived.name()), Some(derived));
+        }
+        assert_eq!(Derived::from_name("@signature-params"), None);
+        assert_eq!(Derived::from_name("@Method"), None);
+        assert_eq!(Derived::from_name("method"), None);
     }
 }

@@ -144,12 +144,13 @@ impl ComponentId {
     /// # Errors
     /// [`Error::InvalidComponent`] for anything but a string item with known parameters.
     pub fn parse(text: &str) -> Result<ComponentId, Error> {
-        let mut sink = Vec::with_capacity(1);
+        let mut sink = ParsedIds::default();
         sfv::Parser::new(text)
             .parse_item_with_visitor(IdVisitor::new(&mut sink))
             .map_err(|e| Error::invalid_component(text, e.to_string()))?;
-        sink.pop()
-            .unwrap_or_else(|| Err(Error::invalid_component(text, "no identifier found")))
+        sink.into_result()?
+            .pop()
+            .ok_or_else(|| Error::invalid_component(text, "no identifier found"))
     }
 
     /// Parses a list of identifiers in the inner-list form, with or without the
@@ -168,7 +169,7 @@ impl ComponentId {
         };
         let parsed = crate::signature_fields::parse_inner_list(inner)
             .map_err(|reason| Error::invalid_component(text, reason))?;
-        let ids = parsed.components.into_iter().collect::<Result<Vec<_>, Error>>()?;
+        let ids = parsed.components.into_result()?;
         check_unique(&ids)?;
         Ok(ids)
     }
@@ -216,7 +217,10 @@ impl ComponentId {
     /// Reports whether this names the same component as `other`, ignoring the
     /// `sf` and `bs` serialization flags.
     pub fn same_component(&self, other: &ComponentId) -> bool {
-        self.name == other.name
+        // A derived component's name follows from `derived`, so names are
+        // compared only for fields.
+        self.derived == other.derived
+            && (self.derived.is_some() || self.name == other.name)
             && self.req == other.req
             && self.tr == other.tr
             && self.key == other.key
@@ -249,7 +253,7 @@ impl ComponentId {
         }
     }
 
-    fn validate(self) -> Result<ComponentId, Error> {
+    fn validate(&self) -> Result<(), Error> {
         let component = || self.to_string();
         if self.name.starts_with('@') {
             if self.name == "@signature-params" {
@@ -276,7 +280,10 @@ impl ComponentId {
                 ));
             }
         } else {
-            if self.name.is_empty() || !self.name.bytes().all(|b| is_tchar(b) && !b.is_ascii_uppercase()) {
+            // A borrowed name is a known field name, valid by construction.
+            if let Cow::Owned(name) = &self.name
+                && (name.is_empty() || !name.bytes().all(|b| is_tchar(b) && !b.is_ascii_uppercase()))
+            {
                 return Err(Error::invalid_component(
                     component(),
                     "a field name must be a lowercase token",
@@ -295,7 +302,7 @@ impl ComponentId {
                 ));
             }
         }
-        Ok(self)
+        Ok(())
     }
 }
 
@@ -371,18 +378,57 @@ pub(crate) fn is_tchar(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
 }
 
-/// Builds one identifier from sfv's visitor callbacks and pushes the result into a list.
+/// The identifiers of one inner list as sfv's visitor reads them, with the
+/// first error among them.
+#[derive(Debug, Default)]
+pub(crate) struct ParsedIds {
+    ids: Vec<ComponentId>,
+    /// Items read, valid or not, so the component limit counts them all.
+    count: usize,
+    error: Option<Error>,
+}
+
+impl ParsedIds {
+    /// Creates an empty list with room for `capacity` identifiers.
+    pub(crate) fn with_capacity(capacity: usize) -> ParsedIds {
+        ParsedIds {
+            ids: Vec::with_capacity(capacity),
+            count: 0,
+            error: None,
+        }
+    }
+
+    /// Returns how many items the list had, valid or not.
+    pub(crate) fn count(&self) -> usize {
+        self.count
+    }
+
+    /// Returns the identifiers, or the error of the first invalid one.
+    pub(crate) fn into_result(self) -> Result<Vec<ComponentId>, Error> {
+        match self.error {
+            Some(error) => Err(error),
+            None => Ok(self.ids),
+        }
+    }
+
+    fn fail(&mut self, error: Error) {
+        self.error.get_or_insert(error);
+    }
+}
+
+/// Builds one identifier from sfv's visitor callbacks, in place at the end of a [`ParsedIds`].
 pub(crate) struct IdVisitor<'s> {
-    sink: &'s mut Vec<Result<ComponentId, Error>>,
-    id: Option<ComponentId>,
+    sink: &'s mut ParsedIds,
+    /// Whether this item was a string, pushed onto `sink.ids`.
+    pushed: bool,
     error: Option<String>,
 }
 
 impl<'s> IdVisitor<'s> {
-    pub(crate) fn new(sink: &'s mut Vec<Result<ComponentId, Error>>) -> IdVisitor<'s> {
+    pub(crate) fn new(sink: &'s mut ParsedIds) -> IdVisitor<'s> {
         IdVisitor {
             sink,
-            id: None,
+            pushed: false,
             error: None,
         }
     }
@@ -393,19 +439,30 @@ impl<'de> visitor::ItemVisitor<'de> for IdVisitor<'_> {
     type Error = std::convert::Infallible;
 
     fn bare_item(
-        mut self,
+        self,
         bare_item: BareItemFromInput<'de>,
     ) -> Result<impl visitor::ParameterVisitor<'de, Out = Self::Out>, Self::Error> {
-        match bare_item {
-            BareItemFromInput::String(name) => {
-                let name = name.as_str();
-                let derived = Derived::from_name(name);
-                let name = interned(name, derived).unwrap_or_else(|| Cow::Owned(name.to_owned()));
-                self.id = Some(ComponentId::bare(name, derived));
-            }
-            _ => self.error = Some("a component identifier must be a quoted string".to_owned()),
-        }
-        Ok(self)
+        let sink = self.sink;
+        sink.count += 1;
+        // Returns a new visitor rather than an updated `self`, because
+        // writing `self` field by field and then moving it out stalls the
+        // processor on every component.
+        let BareItemFromInput::String(name) = bare_item else {
+            return Ok(IdVisitor {
+                sink,
+                pushed: false,
+                error: Some("a component identifier must be a quoted string".to_owned()),
+            });
+        };
+        let name = name.as_str();
+        let derived = Derived::from_name(name);
+        let name = interned(name, derived).unwrap_or_else(|| Cow::Owned(name.to_owned()));
+        sink.ids.push(ComponentId::bare(name, derived));
+        Ok(IdVisitor {
+            sink,
+            pushed: true,
+            error: None,
+        })
     }
 }
 
@@ -414,7 +471,7 @@ impl<'de> visitor::ParameterVisitor<'de> for IdVisitor<'_> {
     type Error = std::convert::Infallible;
 
     fn parameter(&mut self, key: &'de KeyRef, value: BareItemFromInput<'de>) -> Result<(), Self::Error> {
-        let Some(id) = self.id.as_mut() else {
+        let Some(id) = self.sink.ids.last_mut().filter(|_| self.pushed) else {
             return Ok(());
         };
         let key = key.as_str();
@@ -473,15 +530,22 @@ impl<'de> visitor::ParameterVisitor<'de> for IdVisitor<'_> {
     }
 
     fn finish(self) -> Result<Self::Out, Self::Error> {
-        let result = match (self.id, self.error) {
-            (Some(id), None) => id.validate(),
-            (Some(id), Some(error)) => Err(Error::invalid_component(id.to_string(), error)),
-            (None, error) => Err(Error::invalid_component(
-                "(not a string)",
-                error.unwrap_or_default(),
-            )),
+        let sink = self.sink;
+        let error = match (self.pushed, self.error) {
+            (true, None) => match sink.ids.last().map(ComponentId::validate) {
+                Some(Err(error)) => error,
+                _ => return Ok(()),
+            },
+            (true, Some(reason)) => {
+                let component = sink.ids.last().map(ToString::to_string).unwrap_or_default();
+                Error::invalid_component(component, reason)
+            }
+            (false, reason) => Error::invalid_component("(not a string)", reason.unwrap_or_default()),
         };
-        self.sink.push(result);
+        if self.pushed {
+            sink.ids.pop();
+        }
+        sink.fail(error);
         Ok(())
     }
 }

@@ -37,6 +37,24 @@ pub(crate) fn serialize_member(algorithm: DigestAlgorithm, digest: &[u8]) -> Str
     member
 }
 
+/// The start of a field that contains one sha-256 member.
+const SHA256_PREFIX: &[u8] = b"sha-256=:";
+
+/// Returns the 44 characters between `sha-256=:` and the final `:` of a
+/// field value of that shape, the shape of one sha-256 member, or `None`.
+pub(crate) fn canonical_sha256(field_value: &[u8]) -> Option<&[u8]> {
+    field_value
+        .strip_prefix(SHA256_PREFIX)?
+        .strip_suffix(b":")
+        .filter(|encoded| encoded.len() == 44)
+}
+
+/// Reports whether `encoded` is the canonical base64 of `digest`, a SHA-256 digest.
+pub(crate) fn encodes(encoded: &[u8], digest: &[u8]) -> bool {
+    let mut expected = [0u8; 44];
+    STANDARD.encode_slice(digest, &mut expected).ok() == Some(44) && expected.as_slice() == encoded
+}
+
 fn key(algorithm: DigestAlgorithm) -> &'static KeyRef {
     const SHA_256: &KeyRef = sfv::key_ref("sha-256");
     const SHA_512: &KeyRef = sfv::key_ref("sha-512");

@@ -118,12 +118,19 @@ impl DigestVerifier {
     /// whose digest differs from the body's.
     pub fn finish(self) -> Result<(), Error> {
         for (expected, state) in self.checks {
-            if state.finalize().as_slice() != expected.value.as_slice() {
-                return Err(Error::DigestMismatch {
-                    algorithm: expected.algorithm.name().to_owned(),
-                });
-            }
+            compare(&expected, state.finalize().as_slice())?;
         }
         Ok(())
+    }
+}
+
+/// Checks one digest of the field against the body's.
+pub(super) fn compare(expected: &ExpectedDigest, actual: &[u8]) -> Result<(), Error> {
+    if actual == expected.value.as_slice() {
+        Ok(())
+    } else {
+        Err(Error::DigestMismatch {
+            algorithm: expected.algorithm.name().to_owned(),
+        })
     }
 }

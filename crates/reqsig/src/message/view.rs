@@ -43,25 +43,44 @@ pub(crate) enum Fields<'a> {
 
 impl<'a> Fields<'a> {
     /// Returns the values of every line of a field; `name` must be lowercase.
-    pub(crate) fn values(self, name: &'a str) -> impl Iterator<Item = &'a [u8]> + 'a {
-        let (map, list) = match self {
+    pub(crate) fn values(self, name: &'a str) -> FieldValues<'a> {
+        match self {
             Fields::Map(map) => {
                 let values = match names::known(name) {
                     Some(parsed) => map.get_all(parsed),
                     None => map.get_all(name),
                 };
-                (Some(values.iter().map(|v| v.as_bytes())), None)
+                FieldValues::Map(values.iter())
             }
-            Fields::List(list) => (
-                None,
-                Some(
-                    list.iter()
-                        .filter(move |(field, _)| field.eq_ignore_ascii_case(name))
-                        .map(|(_, value)| value.as_slice()),
-                ),
-            ),
-        };
-        map.into_iter().flatten().chain(list.into_iter().flatten())
+            Fields::List(list) => FieldValues::List { list, name },
+        }
+    }
+}
+
+/// The lines of one field, from either kind of [`Fields`].
+pub(crate) enum FieldValues<'a> {
+    Map(http::header::ValueIter<'a, http::HeaderValue>),
+    List {
+        list: &'a [(String, Vec<u8>)],
+        name: &'a str,
+    },
+}
+
+impl<'a> Iterator for FieldValues<'a> {
+    type Item = &'a [u8];
+
+    fn next(&mut self) -> Option<&'a [u8]> {
+        match self {
+            FieldValues::Map(values) => values.next().map(http::HeaderValue::as_bytes),
+            FieldValues::List { list, name } => {
+                let position = list
+                    .iter()
+                    .position(|(field, _)| field.eq_ignore_ascii_case(name))?;
+                let value = list[position].1.as_slice();
+                *list = &list[position + 1..];
+                Some(value)
+            }
+        }
     }
 }
 
@@ -134,7 +153,7 @@ impl<B: BodyBytes> ToMessageView for http::Response<B> {
             kind: Kind::Response {
                 status: self.status().as_u16(),
             },
-            has_body: declares_body(headers) || !body.is_empty(),
+            has_body: !body.is_empty() || declares_body(headers),
             headers,
             trailers: None,
             body: Some(body),
@@ -168,7 +187,7 @@ impl ToMessageView for Message {
         };
         Ok(MessageView {
             kind,
-            has_body: declares_body(headers) || !self.body.is_empty(),
+            has_body: !self.body.is_empty() || declares_body(headers),
             headers,
             trailers: self.trailers.as_deref().map(Fields::List),
             body: Some(&self.body),
@@ -195,7 +214,7 @@ impl<'a> MessageView<'a> {
             kind: Kind::Response {
                 status: parts.status.as_u16(),
             },
-            has_body: declares_body(headers) || body.is_some_and(|b| !b.is_empty()),
+            has_body: body.is_some_and(|b| !b.is_empty()) || declares_body(headers),
             headers,
             trailers: None,
             body,
@@ -243,7 +262,7 @@ impl<'a> MessageView<'a> {
                 method: method.as_str(),
                 target,
             },
-            has_body: declares_body(headers) || body.is_some_and(|b| !b.is_empty()),
+            has_body: body.is_some_and(|b| !b.is_empty()) || declares_body(headers),
             headers,
             trailers: None,
             body,
@@ -290,7 +309,7 @@ impl<'a> MessageView<'a> {
     }
 
     /// Returns every line of a header field; `name` must be lowercase.
-    pub fn header_values(&self, name: &'a str) -> impl Iterator<Item = &'a [u8]> + 'a {
+    pub fn header_values(&self, name: &'a str) -> impl Iterator<Item = &'a [u8]> + use<'a> {
         self.headers.values(name)
     }
 }
