@@ -16,6 +16,7 @@ import base64
 import hashlib
 import hmac
 import json
+import os
 import subprocess
 import time
 from pathlib import Path
@@ -99,6 +100,33 @@ def test_each_signature_has_a_fresh_nonce(key: reqsig.Ed25519PrivateKey) -> None
     verifier = reqsig.Verifier({"client-1": key.public_key()})
     nonces = {verifier.verify("GET", URL, signer.sign("GET", URL)).nonce for _ in range(20)}
     assert len(nonces) == 20
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the platform has no fork")
+def test_forked_child_has_fresh_nonces(key: reqsig.Ed25519PrivateKey) -> None:
+    signer = reqsig.Signer(key, key_id="client-1")
+    verifier = reqsig.Verifier({"client-1": key.public_key()})
+
+    def nonces(count: int) -> List[str]:
+        return [str(verifier.verify("GET", URL, signer.sign("GET", URL)).nonce) for _ in range(count)]
+
+    # The parent's buffer of random bytes is filled before the fork, so a
+    # child that kept using it would repeat the parent's next nonces.
+    nonces(1)
+    read_end, write_end = os.pipe()
+    child = os.fork()
+    if child == 0:
+        try:
+            os.write(write_end, " ".join(nonces(5)).encode())
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        from_child = pipe.read().decode().split()
+    os.waitpid(child, 0)
+    from_parent = nonces(5)
+    assert len(from_child) == 5
+    assert not set(from_child) & set(from_parent)
 
 
 def test_parameters_and_selection(key: reqsig.Ed25519PrivateKey) -> None:

@@ -47,6 +47,7 @@
 pub mod accept;
 pub mod algorithm;
 mod base;
+mod bytes;
 pub mod clock;
 pub mod components;
 pub mod digest;

@@ -13,16 +13,58 @@ use crate::keys::KeyError;
 const BUFFER_BYTES: usize = 4096;
 
 /// Random bytes from the operating system, handed out 16 at a time, and the
-/// process id they were fetched in.
+/// check that finds a fork, after which a child must not reuse them.
 struct RandomBuffer {
     bytes: [u8; BUFFER_BYTES],
     used: usize,
-    process: u32,
+    fork: ForkCheck,
+}
+
+/// The fork check of a buffer: the way it learns that the process forked since it was filled.
+enum ForkCheck {
+    /// Before the first fill.
+    Unset,
+    /// A counter that a `pthread_atfork` handler raises in the child, read without a system call.
+    #[cfg(unix)]
+    Handler(forkguard::Guard),
+    /// The process id of the fill, compared with `getpid` on every nonce,
+    /// where no fork handler could be registered.
+    ProcessId(u32),
+}
+
+impl ForkCheck {
+    fn new() -> ForkCheck {
+        #[cfg(unix)]
+        if let Ok(guard) = forkguard::Guard::try_new() {
+            return ForkCheck::Handler(guard);
+        }
+        ForkCheck::ProcessId(std::process::id())
+    }
+
+    /// Starts watching the current process, before the buffer is filled. A
+    /// fork handler keeps watching, and has taken note of any fork already.
+    fn renew(&mut self) {
+        #[cfg(unix)]
+        if matches!(self, ForkCheck::Handler(_)) {
+            return;
+        }
+        *self = ForkCheck::new();
+    }
+
+    /// Reports whether the process forked since the check was made or last reported a fork.
+    fn forked(&mut self) -> bool {
+        match self {
+            ForkCheck::Unset => true,
+            #[cfg(unix)]
+            ForkCheck::Handler(guard) => guard.detected_fork(),
+            ForkCheck::ProcessId(process) => *process != std::process::id(),
+        }
+    }
 }
 
 thread_local! {
     static BUFFER: RefCell<RandomBuffer> = const {
-        RefCell::new(RandomBuffer { bytes: [0; BUFFER_BYTES], used: BUFFER_BYTES, process: 0 })
+        RefCell::new(RandomBuffer { bytes: [0; BUFFER_BYTES], used: BUFFER_BYTES, fork: ForkCheck::Unset })
     };
 }
 
@@ -48,11 +90,10 @@ pub(crate) fn random_nonce_ascii() -> Result<[u8; NONCE_LEN], Error> {
     let mut nonce = [0u8; 16];
     BUFFER.with(|buffer| {
         let mut buffer = buffer.borrow_mut();
-        let process = std::process::id();
-        if buffer.used + nonce.len() > BUFFER_BYTES || buffer.process != process {
+        if buffer.fork.forked() || buffer.used + nonce.len() > BUFFER_BYTES {
+            buffer.fork.renew();
             getrandom::fill(&mut buffer.bytes).map_err(|e| KeyError::RandomUnavailable(e.to_string()))?;
             buffer.used = 0;
-            buffer.process = process;
         }
         let start = buffer.used;
         nonce.copy_from_slice(&buffer.bytes[start..start + 16]);

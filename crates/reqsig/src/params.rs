@@ -1,7 +1,5 @@
 //! Signature parameters (RFC 9421 section 2.3) and the `@signature-params` value.
 
-use std::borrow::Cow;
-
 use sfv::{BareItem, KeyRef, RefBareItem};
 
 use crate::Error;
@@ -35,30 +33,39 @@ pub struct SignatureParams {
     params: Vec<(ParamName, BareItem)>,
 }
 
-/// A parameter name, borrowed when it is one RFC 9421 defines so that
-/// parsing a common `Signature-Input` allocates no name.
+/// A parameter name: one that RFC 9421 defines, kept as its position in
+/// [`KNOWN`] so that parsing allocates no name and lookups compare numbers,
+/// or another key.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct ParamName(Cow<'static, str>);
+pub(crate) enum ParamName {
+    Known(usize),
+    Other(String),
+}
 
 impl ParamName {
     /// Wraps `name`, which the caller has checked is a structured-field key.
     pub(crate) fn new(name: &str) -> ParamName {
-        let known = match name {
-            "created" => "created",
-            "expires" => "expires",
-            "nonce" => "nonce",
-            "alg" => "alg",
-            "keyid" => "keyid",
-            "tag" => "tag",
-            _ => return ParamName(Cow::Owned(name.to_owned())),
-        };
-        ParamName(Cow::Borrowed(known))
+        match KNOWN.iter().position(|known| *known == name) {
+            Some(index) => ParamName::Known(index),
+            None => ParamName::Other(name.to_owned()),
+        }
     }
 
     pub(crate) fn as_str(&self) -> &str {
-        &self.0
+        match self {
+            ParamName::Known(index) => KNOWN[*index],
+            ParamName::Other(name) => name,
+        }
     }
 }
+
+// Positions in `KNOWN`.
+const CREATED: usize = 0;
+const EXPIRES: usize = 1;
+const NONCE: usize = 2;
+const ALG: usize = 3;
+const KEYID: usize = 4;
+const TAG: usize = 5;
 
 impl SignatureParams {
     /// Creates parameters that cover `components` and carry no parameter yet.
@@ -202,50 +209,58 @@ impl SignatureParams {
 
     /// Returns `created`.
     pub fn created(&self) -> Option<u64> {
-        self.integer("created")
+        self.integer(CREATED)
     }
 
     /// Returns `expires`.
     pub fn expires(&self) -> Option<u64> {
-        self.integer("expires")
+        self.integer(EXPIRES)
     }
 
     /// Returns `keyid`.
     pub fn keyid(&self) -> Option<&str> {
-        self.string("keyid")
+        self.string(KEYID)
     }
 
     /// Returns `nonce`.
     pub fn nonce(&self) -> Option<&str> {
-        self.string("nonce")
+        self.string(NONCE)
     }
 
     /// Returns `alg`.
     pub fn alg(&self) -> Option<&str> {
-        self.string("alg")
+        self.string(ALG)
     }
 
     /// Returns `tag`.
     pub fn tag(&self) -> Option<&str> {
-        self.string("tag")
+        self.string(TAG)
     }
 
     /// Returns the names of parameters that RFC 9421 does not define.
     pub fn unknown_parameters(&self) -> impl Iterator<Item = &str> {
         self.params
             .iter()
-            .filter(|(n, _)| matches!(n.0, Cow::Owned(_)))
+            .filter(|(n, _)| matches!(n, ParamName::Other(_)))
             .map(|(n, _)| n.as_str())
     }
 
-    fn integer(&self, name: &str) -> Option<u64> {
-        self.get(name)
+    /// Returns the value of the parameter at position `index` of [`KNOWN`].
+    fn known(&self, index: usize) -> Option<&BareItem> {
+        self.params
+            .iter()
+            .find(|(name, _)| *name == ParamName::Known(index))
+            .map(|(_, value)| value)
+    }
+
+    fn integer(&self, index: usize) -> Option<u64> {
+        self.known(index)
             .and_then(BareItem::as_integer)
             .and_then(|i| u64::try_from(i64::from(i)).ok())
     }
 
-    fn string(&self, name: &str) -> Option<&str> {
-        match self.get(name)? {
+    fn string(&self, index: usize) -> Option<&str> {
+        match self.known(index)? {
             BareItem::String(s) => Some(s.as_str()),
             _ => None,
         }
@@ -376,18 +391,29 @@ pub(crate) fn write_parameter(out: &mut String, name: &str, value: &BareItem) {
     out.push_str(&scratch[1..]);
 }
 
-/// Appends an integer in decimal without going through `core::fmt`.
+/// The two-digit decimal spellings of 0 to 99, in order.
+const DIGIT_PAIRS: &[u8; 200] =
+    b"0001020304050607080910111213141516171819202122232425262728293031323334353637383940414243444546474849\
+    5051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
+
+/// Appends an integer in decimal without going through `core::fmt`, two digits at a time.
 pub(crate) fn write_integer(out: &mut String, value: i64) {
     let mut digits = [0u8; 20];
     let mut position = digits.len();
     let mut rest = value.unsigned_abs();
-    loop {
+    while rest >= 100 {
+        let pair = usize::try_from(rest % 100).unwrap_or_default() * 2;
+        rest /= 100;
+        position -= 2;
+        digits[position..position + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
+    }
+    let pair = usize::try_from(rest).unwrap_or_default() * 2;
+    if rest >= 10 {
+        position -= 2;
+        digits[position..position + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
+    } else {
         position -= 1;
-        digits[position] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
+        digits[position] = DIGIT_PAIRS[pair + 1];
     }
     if value < 0 {
         out.push('-');
@@ -410,4 +436,23 @@ pub(crate) fn integer(name: &str, value: u64) -> Result<sfv::Integer, Error> {
         .ok()
         .and_then(|v| sfv::Integer::try_from(v).ok())
         .ok_or_else(|| Error::invalid_parameter(name, format!("{value} has more than 15 digits")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::write_integer;
+
+    #[test]
+    fn write_integer_matches_display() {
+        let mut values = vec![0, 1, 9, 10, 11, 99, 100, 101, 999, 1000, i64::MAX, i64::MIN];
+        values.extend((0..60).map(|power| 7_i64.saturating_pow(power)));
+        values.extend((0..19).map(|power| 10_i64.pow(power) - 1));
+        for value in values {
+            for value in [value, -value.saturating_abs()] {
+                let mut out = String::new();
+                write_integer(&mut out, value);
+                assert_eq!(out, value.to_string());
+            }
+        }
+    }
 }

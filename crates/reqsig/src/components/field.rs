@@ -83,7 +83,7 @@ pub(crate) fn write_combined(id: &ComponentId, fields: Fields<'_>, out: &mut Str
 fn write_normalized_line(id: &ComponentId, line: &[u8], out: &mut String) -> Result<(), Error> {
     let line = trim_ows(line);
     // Most lines have neither a fold nor an invalid byte and are copied whole.
-    if line.iter().all(|&b| b == b'\t' || (0x20..0x7f).contains(&b))
+    if !crate::bytes::any(line, |b| b != b'\t' && !(0x20..0x7f).contains(&b))
         && let Ok(text) = std::str::from_utf8(line)
     {
         out.push_str(text);

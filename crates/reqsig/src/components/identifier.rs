@@ -216,6 +216,7 @@ impl ComponentId {
 
     /// Reports whether this names the same component as `other`, ignoring the
     /// `sf` and `bs` serialization flags.
+    #[inline]
     pub fn same_component(&self, other: &ComponentId) -> bool {
         // A derived component's name follows from `derived`, so names are
         // compared only for fields.
@@ -307,6 +308,7 @@ impl ComponentId {
 }
 
 impl PartialEq for ComponentId {
+    #[inline]
     fn eq(&self, other: &ComponentId) -> bool {
         self.same_component(other) && self.sf == other.sf && self.bs == other.bs
     }
@@ -351,7 +353,7 @@ pub(crate) fn check_unique(ids: &[ComponentId]) -> Result<(), Error> {
 /// validated name, so it holds only printable ASCII.
 pub(crate) fn write_sf_string(out: &mut String, text: &str) {
     out.push('"');
-    if !text.bytes().any(|b| b == b'"' || b == b'\\') {
+    if !crate::bytes::any(text.as_bytes(), |b| b == b'"' || b == b'\\') {
         out.push_str(text);
         out.push('"');
         return;

@@ -141,7 +141,9 @@ fn path_of<'t>(id: &ComponentId, target: &'t RequestTarget<'_>) -> Result<&'t st
 
 /// Appends text taken from the request line, which must be visible ASCII.
 fn push_checked(id: &ComponentId, text: &str, out: &mut String) -> Result<(), Error> {
-    if let Some(byte) = text.bytes().find(|b| !(0x21..0x7f).contains(b)) {
+    if crate::bytes::any(text.as_bytes(), |b| !(0x21..0x7f).contains(&b))
+        && let Some(byte) = text.bytes().find(|b| !(0x21..0x7f).contains(b))
+    {
         return Err(Error::invalid_component(
             id.to_string(),
             format!("the value contains the byte 0x{byte:02x}, which is not visible ASCII"),
