@@ -45,25 +45,27 @@ pub fn signature_base(
 ) -> Result<String, Error> {
     check_component_count(params.components(), limits)?;
     check_unique(params.components())?;
-    build_base(message, request, params, field_types, limits)
+    build_base(message, request, params, field_types, limits).map(|(base, _)| base)
 }
 
 /// Builds the signature base of `params`, whose component list the caller
 /// has already checked for duplicates, as [`SignatureParams::from_raw`] does.
-pub(crate) fn build_base(
-    message: &MessageView<'_>,
+/// Also returns the message's `Content-Digest` line, as
+/// [`write_component_lines`] does.
+pub(crate) fn build_base<'m>(
+    message: &MessageView<'m>,
     request: Option<&MessageView<'_>>,
     params: &SignatureParams,
     field_types: &FieldTypes,
     limits: &Limits,
-) -> Result<String, Error> {
+) -> Result<(String, Option<&'m [u8]>), Error> {
     let components = params.components();
     check_component_count(components, limits)?;
     let mut base = String::with_capacity(base_capacity(components.len()));
-    write_component_lines(message, request, components, field_types, limits, &mut base)?;
+    let digest_line = write_component_lines(message, request, components, field_types, limits, &mut base)?;
     base.push_str(SIGNATURE_PARAMS_LINE);
     params.write_to(&mut base);
-    Ok(base)
+    Ok((base, digest_line))
 }
 
 /// The start of the last line of every base; the serialized parameters follow it.
@@ -87,25 +89,33 @@ pub(crate) fn check_component_count(components: &[ComponentId], limits: &Limits)
 }
 
 /// Appends one `identifier: value` line, ending in a newline, per component.
-pub(crate) fn write_component_lines(
-    message: &MessageView<'_>,
+///
+/// When a component read the message's own `Content-Digest` and the field
+/// has one line, returns that line as sent, so a verifier can check the
+/// digest without looking the field up again.
+pub(crate) fn write_component_lines<'m>(
+    message: &MessageView<'m>,
     request: Option<&MessageView<'_>>,
     components: &[ComponentId],
     field_types: &FieldTypes,
     limits: &Limits,
     out: &mut String,
-) -> Result<(), Error> {
+) -> Result<Option<&'m [u8]>, Error> {
     let source = ComponentSource {
         message,
         request,
         field_types,
         limits,
     };
+    let mut digest_line = None;
     for component in components {
         component.write_to(out);
         out.push_str(": ");
-        component_value(component, &source, out)?;
+        let line = component_value(component, &source, out)?;
+        if line.is_some() && component.name() == "content-digest" {
+            digest_line = line;
+        }
         out.push('\n');
     }
-    Ok(())
+    Ok(digest_line)
 }

@@ -440,7 +440,17 @@ pub(crate) fn integer(name: &str, value: u64) -> Result<sfv::Integer, Error> {
 
 #[cfg(test)]
 mod tests {
-    use super::write_integer;
+    use super::{ALG, CREATED, EXPIRES, KEYID, KNOWN, NONCE, TAG, write_integer};
+
+    #[test]
+    fn known_positions_match_names() {
+        assert_eq!(KNOWN[CREATED], "created");
+        assert_eq!(KNOWN[EXPIRES], "expires");
+        assert_eq!(KNOWN[NONCE], "nonce");
+        assert_eq!(KNOWN[ALG], "alg");
+        assert_eq!(KNOWN[KEYID], "keyid");
+        assert_eq!(KNOWN[TAG], "tag");
+    }
 
     #[test]
     fn write_integer_matches_display() {

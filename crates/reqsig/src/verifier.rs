@@ -317,7 +317,8 @@ impl Verifier {
         }
 
         // `SignatureParams::from_raw` rejected repeated components already.
-        let base = build_base(message, request, &params, &self.field_types, &self.policy.limits)?;
+        let (base, digest_line) =
+            build_base(message, request, &params, &self.field_types, &self.policy.limits)?;
         key.verify(base.as_bytes(), &signature)
             .map_err(|_| Error::InvalidSignature {
                 label: label.clone(),
@@ -327,7 +328,7 @@ impl Verifier {
         drop(resolved);
 
         self.check_time(&params)?;
-        let digest_checked = self.check_digest(&params, message)?;
+        let digest_checked = self.check_digest(&params, message, digest_line)?;
         Ok(Verified {
             label,
             keyid: keyid_owned,
@@ -425,7 +426,14 @@ impl Verifier {
         Ok(())
     }
 
-    fn check_digest(&self, params: &SignatureParams, message: &MessageView<'_>) -> Result<bool, Error> {
+    /// Checks a covered Content-Digest against the body. `digest_line` is
+    /// the field's one line when building the base read it.
+    fn check_digest(
+        &self,
+        params: &SignatureParams,
+        message: &MessageView<'_>,
+        digest_line: Option<&[u8]>,
+    ) -> Result<bool, Error> {
         let covered = params
             .components()
             .iter()
@@ -443,7 +451,10 @@ impl Verifier {
                 max: self.policy.limits.max_body_bytes,
             });
         }
-        let value = joined_field(message, "content-digest", &self.policy)?.ok_or(Error::MissingDigest)?;
+        let value = match digest_line {
+            Some(line) => Cow::Borrowed(line),
+            None => joined_field(message, "content-digest", &self.policy)?.ok_or(Error::MissingDigest)?,
+        };
         verify_content_digest(&value, body)?;
         Ok(true)
     }

@@ -8,14 +8,15 @@ use super::{ComponentId, FieldTypes, StructuredType};
 use crate::message::view::Fields;
 use crate::{Error, LimitKind, Limits};
 
-/// Appends the value of a field component to `out`.
-pub(crate) fn write_field_value(
+/// Appends the value of a field component to `out`, and returns the field's
+/// line when it has exactly one, as sent.
+pub(crate) fn write_field_value<'m>(
     id: &ComponentId,
-    fields: Fields<'_>,
+    fields: Fields<'m>,
     field_types: &FieldTypes,
     limits: &Limits,
     out: &mut String,
-) -> Result<(), Error> {
+) -> Result<Option<&'m [u8]>, Error> {
     let name = id.name();
     let mut lines = 0;
     let mut bytes = 0;
@@ -33,6 +34,7 @@ pub(crate) fn write_field_value(
     }
     check_limit(LimitKind::FieldLines, lines, limits.max_field_lines)?;
     check_limit(LimitKind::HeaderBytes, bytes, limits.max_header_bytes)?;
+    let single_line = if lines == 1 { first_line } else { None };
 
     if id.bs() {
         for (i, line) in fields.values(name).enumerate() {
@@ -43,15 +45,16 @@ pub(crate) fn write_field_value(
             STANDARD.encode_string(trim_ows(line), out);
             out.push(':');
         }
-        return Ok(());
+        return Ok(single_line);
     }
 
     if !id.sf() && id.key().is_none() {
         // A field on one line, the usual case, needs no second lookup.
-        return match (lines, first_line) {
-            (1, Some(line)) => write_normalized_line(id, line, out),
-            _ => write_combined(id, fields, out),
-        };
+        match single_line {
+            Some(line) => write_normalized_line(id, line, out)?,
+            None => write_combined(id, fields, out)?,
+        }
+        return Ok(single_line);
     }
     let mut combined = String::with_capacity(bytes + 2 * lines);
     write_combined(id, fields, &mut combined)?;
@@ -62,9 +65,10 @@ pub(crate) fn write_field_value(
         )
     })?;
     match id.key() {
-        Some(key) => write_dictionary_member(id, kind, key, &combined, out),
-        None => write_structured(id, kind, &combined, out),
+        Some(key) => write_dictionary_member(id, kind, key, &combined, out)?,
+        None => write_structured(id, kind, &combined, out)?,
     }
+    Ok(single_line)
 }
 
 /// Writes the field's lines, each trimmed and unfolded, joined by `, `.

@@ -15,12 +15,16 @@ pub(crate) struct ComponentSource<'s, 'm, 'r> {
     pub limits: &'s Limits,
 }
 
-/// Appends the value of `id` to `out`.
-pub(crate) fn component_value(
+/// Appends the value of `id` to `out`. For a field of the message itself
+/// (not `req`, not `tr`) sent on one line, returns that line as sent.
+pub(crate) fn component_value<'m>(
     id: &ComponentId,
-    source: &ComponentSource<'_, '_, '_>,
+    source: &ComponentSource<'_, 'm, '_>,
     out: &mut String,
-) -> Result<(), Error> {
+) -> Result<Option<&'m [u8]>, Error> {
+    if !id.req() && !id.tr() && id.derived_component().is_none() {
+        return write_field_value(id, source.message.headers, source.field_types, source.limits, out);
+    }
     let message = if id.req() {
         if source.message.is_request() {
             return Err(Error::not_applicable(
@@ -38,7 +42,7 @@ pub(crate) fn component_value(
         source.message
     };
     match id.derived_component() {
-        Some(derived) => write_derived(id, derived, message, out),
+        Some(derived) => write_derived(id, derived, message, out).map(|()| None),
         None => {
             let fields = if id.tr() {
                 message.trailers.ok_or_else(|| {
@@ -50,7 +54,7 @@ pub(crate) fn component_value(
             } else {
                 message.headers
             };
-            write_field_value(id, fields, source.field_types, source.limits, out)
+            write_field_value(id, fields, source.field_types, source.limits, out).map(|_| None)
         }
     }
 }

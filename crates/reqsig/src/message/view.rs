@@ -43,7 +43,7 @@ pub(crate) enum Fields<'a> {
 
 impl<'a> Fields<'a> {
     /// Returns the values of every line of a field; `name` must be lowercase.
-    pub(crate) fn values(self, name: &'a str) -> FieldValues<'a> {
+    pub(crate) fn values<'n>(self, name: &'n str) -> FieldValues<'a, 'n> {
         match self {
             Fields::Map(map) => {
                 let values = match names::known(name) {
@@ -58,15 +58,15 @@ impl<'a> Fields<'a> {
 }
 
 /// The lines of one field, from either kind of [`Fields`].
-pub(crate) enum FieldValues<'a> {
+pub(crate) enum FieldValues<'a, 'n> {
     Map(http::header::ValueIter<'a, http::HeaderValue>),
     List {
         list: &'a [(String, Vec<u8>)],
-        name: &'a str,
+        name: &'n str,
     },
 }
 
-impl<'a> Iterator for FieldValues<'a> {
+impl<'a> Iterator for FieldValues<'a, '_> {
     type Item = &'a [u8];
 
     fn next(&mut self) -> Option<&'a [u8]> {
