@@ -74,6 +74,11 @@ thread_local! {
 /// handed out once each. A child process made by `fork` refills its buffer
 /// first, so parent and child never send the same nonce.
 ///
+/// NOTE: on Unix the fork is seen by a `pthread_atfork` handler, so it must
+/// go through the C library's `fork` (as Python's `os.fork` and
+/// `multiprocessing` do). A child made by a raw `clone` system call that
+/// keeps running this process's code without `exec` is not detected.
+///
 /// # Errors
 /// [`Error::Key`] when the operating system's random source fails.
 pub fn random_nonce() -> Result<String, Error> {
