@@ -440,7 +440,7 @@ pub(crate) fn integer(name: &str, value: u64) -> Result<sfv::Integer, Error> {
 
 #[cfg(test)]
 mod tests {
-    use super::{ALG, CREATED, EXPIRES, KEYID, KNOWN, NONCE, TAG, write_integer};
+    use super::{ALG, CREATED, EXPIRES, KEYID, KNOWN, NONCE, SignatureParams, TAG, write_integer};
 
     #[test]
     fn known_positions_match_names() {
@@ -450,6 +450,24 @@ mod tests {
         assert_eq!(KNOWN[ALG], "alg");
         assert_eq!(KNOWN[KEYID], "keyid");
         assert_eq!(KNOWN[TAG], "tag");
+    }
+
+    #[test]
+    fn parse_repeated_parameter_last_value_wins() {
+        let params =
+            SignatureParams::parse(r#"("@method");created=1;x-app="a";keyid="k";created=2;x-app="b""#)
+                .unwrap();
+        let names: Vec<&str> = params.parameters().map(|(name, _)| name).collect();
+        assert_eq!(names, ["created", "x-app", "keyid"]);
+        assert_eq!(params.created(), Some(2));
+        assert_eq!(
+            params
+                .get("x-app")
+                .and_then(|v| v.as_string())
+                .map(|s| s.as_str()),
+            Some("b")
+        );
+        assert_eq!(params.serialize(), r#"("@method");created=2;x-app="b";keyid="k""#);
     }
 
     #[test]

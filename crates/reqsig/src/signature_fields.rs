@@ -209,11 +209,12 @@ impl<'de> visitor::ParameterVisitor<'de> for ParamsCollector<'_> {
     type Error = std::convert::Infallible;
 
     fn parameter(&mut self, key: &'de KeyRef, value: BareItemFromInput<'de>) -> Result<(), Self::Error> {
-        let value = BareItem::from(value);
-        let key = key.as_str();
-        match self.0.iter_mut().find(|(name, _)| name.as_str() == key) {
-            Some(slot) => slot.1 = value,
-            None => self.0.push((ParamName::new(key), value)),
+        // Known names become positions first, so the search for a repeated
+        // key compares numbers rather than strings.
+        let name = ParamName::new(key.as_str());
+        match self.0.iter_mut().find(|(known, _)| *known == name) {
+            Some(slot) => slot.1 = BareItem::from(value),
+            None => self.0.push((name, BareItem::from(value))),
         }
         Ok(())
     }
