@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every benchmark of benches/ and prints the figures BENCHMARKS.md
-# records: criterion sign/verify timings and ratios, allocations, the replay
+# records: criterion sign/verify timings and ratios, the steps of a
+# verification timed one by one, allocations, the replay
 # stores, middleware throughput, callgrind instruction counts and the Python
 # bindings against http-message-signatures.
 #
@@ -47,6 +48,9 @@ step "sign and verify: reqsig, the floor and httpsig (criterion; load $(load_ave
 cargo bench -p reqsig-benches --bench sign_verify -- --noplot 2>&1 |
     grep -E '^(ed25519|hmac-sha256)/|time:' | tee "$OUT/criterion.txt"
 python3 benches/tools/criterion_summary.py target/criterion | tee "$OUT/criterion-summary.txt"
+
+step "the steps of an HMAC-SHA256 verification, timed one by one (load $(load_average))"
+target/release/examples/phases | tee "$OUT/phases.txt"
 
 step "allocations per sign and verify (allocation-counter)"
 target/release/examples/allocations | tee "$OUT/allocations.txt"
