@@ -18,10 +18,18 @@ use sha2::{Digest, Sha256};
 const ROUNDS: usize = 15;
 
 fn main() {
-    let calls: usize = std::env::args()
-        .nth(1)
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(100_000);
+    let calls = match std::env::args().nth(1) {
+        None => 100_000,
+        Some(text) => match text.parse::<usize>() {
+            Ok(calls) if calls > 0 => calls,
+            _ => {
+                eprintln!(
+                    "phases: invalid number of calls {text:?}: pass a positive integer, such as 100000"
+                );
+                std::process::exit(2);
+            }
+        },
+    };
     let fixture = Fixture::new(Algorithm::HmacSha256);
     let headers = fixture.signed.headers();
     let input = field(headers, "signature-input");

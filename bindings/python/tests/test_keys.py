@@ -203,6 +203,14 @@ def test_non_path_input_keeps_decode_error(tmp_path: Path) -> None:
         assert message.startswith("invalid PEM, JWK or DER key: the content is not PEM"), message
 
 
+def test_empty_key_input_says_so() -> None:
+    for data in (b"", "", "  \n"):
+        with pytest.raises(reqsig.InvalidKeyError) as raised:
+            reqsig.PrivateKey.load(data)
+        message = str(raised.value)
+        assert "the input is empty" in message, message
+
+
 def test_key_errors_name_no_rust_types() -> None:
     public_pem = reqsig.Ed25519PrivateKey.generate().public_key().to_pem()
     with pytest.raises(reqsig.InvalidKeyError) as raised:

@@ -46,7 +46,7 @@ pub enum KeyFormat {
 #[derive(Debug, Args)]
 pub struct KeygenArgs {
     /// The algorithm: ed25519, hmac-sha256, ecdsa-p256-sha256 or ecdsa-p384-sha384.
-    #[arg(long, default_value = "ed25519", value_parser = parse_algorithm)]
+    #[arg(long, default_value = "ed25519", value_parser = parse_generated_algorithm)]
     pub alg: Algorithm,
     /// The file to write the private key to (created with mode 0600).
     #[arg(long)]
@@ -330,4 +330,28 @@ pub struct DemoArgs {
 
 fn parse_algorithm(text: &str) -> Result<Algorithm, String> {
     text.parse().map_err(|e: reqsig::UnknownAlgorithm| e.to_string())
+}
+
+/// The algorithms `keygen` makes keys for.
+const GENERATED: [Algorithm; 4] = [
+    Algorithm::Ed25519,
+    Algorithm::HmacSha256,
+    Algorithm::EcdsaP256Sha256,
+    Algorithm::EcdsaP384Sha384,
+];
+
+/// Parses the algorithm of `keygen`, which makes no RSA keys.
+fn parse_generated_algorithm(text: &str) -> Result<Algorithm, String> {
+    let names = GENERATED.map(Algorithm::name).join(", ");
+    match text.parse::<Algorithm>() {
+        Ok(algorithm) if GENERATED.contains(&algorithm) => Ok(algorithm),
+        Ok(algorithm) => Err(format!(
+            "keygen makes {names} keys, not {algorithm}: create an RSA key with another tool \
+             (for example `openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:3072 -out key.pem`) \
+             and pass its file to --key"
+        )),
+        Err(_) => Err(format!(
+            "unknown signature algorithm {text:?}: keygen makes {names} keys"
+        )),
+    }
 }

@@ -314,7 +314,7 @@ fn unloadable_keys() {
             NOW,
             &message,
         ],
-        "does not fit",
+        "the --alg option",
     );
 }
 

@@ -1,7 +1,7 @@
 //! Problems a new user met, each run through the `reqsig` binary: output to a
 //! closed pipe, bad URLs, a Content-Length that disagrees with the body,
-//! `--expected-base` read too late, and the layout of `keys list` and of the
-//! `serve` log.
+//! `--expected-base` read too late, the layout of `keys list` and of the
+//! `serve` log, and the algorithms `keygen` offers.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
@@ -372,4 +372,27 @@ fn sign_example(dir: &TempDir, private: &str, keyid: &str) -> String {
     let signed = run(&["sign", "--key", private, "--keyid", keyid, &example]);
     assert!(signed.status.success(), "{}", text(&signed.stderr));
     dir.write("signed.http", &signed.stdout)
+}
+
+#[test]
+fn keygen_lists_only_generated_algorithms() {
+    let dir = TempDir::new("reported-", "keygen-alg");
+    let out = dir.path("key.pem");
+
+    let output = run(&["keygen", "--alg", "foo", "--out", &out]);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("keygen makes ed25519, hmac-sha256, ecdsa-p256-sha256, ecdsa-p384-sha384 keys"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("rsa"), "{stderr}");
+
+    let output = run(&["keygen", "--alg", "rsa-pss-sha512", "--out", &out]);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("not rsa-pss-sha512"), "{stderr}");
+    assert!(stderr.contains("openssl genpkey -algorithm RSA"), "{stderr}");
+    assert_eq!(stderr.matches("reqsig:").count(), 0, "{stderr}");
+    assert!(!Path::new(&out).exists(), "no key file is written");
 }

@@ -130,11 +130,18 @@ fn shape_error(error: sfv::Error, field: &'static str, max: usize, input: bool) 
             max,
         };
     }
+    let mut reason = reason;
+    if reason.contains(" at index ") {
+        reason.push_str(" (counted in bytes from the start of the field value)");
+    }
     if input {
         Error::MalformedSignatureInput {
             reason: format!("{field}: {reason}"),
         }
     } else {
+        if reason.contains("byte sequence") {
+            reason.push_str(": each Signature member is base64 between colons, such as sig1=:dGVzdA==:");
+        }
         Error::MalformedSignature { reason }
     }
 }

@@ -273,6 +273,13 @@ impl Verifier {
             (Some(input), Some(signature)) => (input, signature),
         };
         let mut inputs = parse_input_dictionary(&input, "Signature-Input", limits.max_signatures)?;
+        if inputs.is_empty() && !signature.trim_ascii().is_empty() {
+            return Err(Error::MalformedSignatureInput {
+                reason: "the Signature-Input field is empty, but the message has a Signature field: \
+                         send one Signature-Input member per signature, with the same label"
+                    .to_owned(),
+            });
+        }
         attach_signatures(&signature, &mut inputs, limits.max_signatures)?;
         Ok(inputs)
     }

@@ -249,6 +249,34 @@ fn invalid_base64() {
 }
 
 #[test]
+fn signature_errors_explain_base64() {
+    let input = format!("sig1=({COVERED}){PARAMS}");
+    let error = verify(&with_fields(request(), &input, "sig1=:not base64!:")).unwrap_err();
+    let message = error.to_string();
+    assert_eq!(error.code(), "malformed_signature", "{message}");
+    assert!(message.contains("base64 between colons"), "{message}");
+    assert!(
+        message.contains("counted in bytes from the start of the field value"),
+        "{message}"
+    );
+}
+
+#[test]
+fn empty_input_beside_signature() {
+    let error = verify(&with_fields(request(), "", ANY_SIGNATURE)).unwrap_err();
+    let message = error.to_string();
+    assert_eq!(error.code(), "malformed_signature_input", "{message}");
+    assert!(
+        message.contains("the Signature-Input field is empty"),
+        "{message}"
+    );
+
+    // Both fields present and empty: the message is not signed.
+    let error = verify(&with_fields(request(), "", "")).unwrap_err();
+    assert_eq!(error.code(), "missing_signature", "{error}");
+}
+
+#[test]
 fn labels_and_components() {
     let inner_list = format!("({COVERED}){PARAMS}");
     let signature = signature_over(&request(), &parse_params(&inner_list));
@@ -708,6 +736,12 @@ fn key_lengths_and_types() {
         "signing needs the private key",
     );
     assert_key_error("raw 32 bytes", VerifyingKey::load(&[0x42; 32], None), "not PEM");
+    assert_key_error("empty input", VerifyingKey::load(b"", None), "the input is empty");
+    assert_key_error(
+        "blank lines",
+        SigningKey::load(b"\n  \n", None),
+        "the input is empty",
+    );
 }
 
 #[test]

@@ -26,6 +26,12 @@ pub(crate) enum Encoding<'a> {
 /// Recognises PEM, JWK or DER. A bare 32-byte value is not taken for a seed or
 /// a secret, because its bytes do not show which of the two it is.
 pub(crate) fn detect(bytes: &[u8]) -> Result<Encoding<'_>, KeyError> {
+    if bytes.trim_ascii().is_empty() {
+        return Err(KeyError::malformed(
+            "PEM, JWK or DER",
+            "the input is empty: pass the contents of a key file, such as one that `reqsig keygen` writes",
+        ));
+    }
     if let Ok(text) = std::str::from_utf8(bytes) {
         if text.contains("-----BEGIN ") {
             return Ok(Encoding::Pem(text));

@@ -77,7 +77,7 @@ pub enum KeyError {
 
     /// The requested algorithm does not fit the key.
     #[error(
-        "algorithm {requested} does not fit {key}: request the key's own algorithm, or omit the request to use it"
+        "algorithm {requested} does not fit {key}: name the key's own algorithm, or name none to use it (the --alg option of the command line, the alg argument in Python)"
     )]
     AlgorithmMismatch {
         /// The key type or JWK `alg` the key is bound to, for example "an Ed25519 key".
@@ -106,7 +106,7 @@ pub enum KeyError {
 
     /// [`SigningKey::generate`](super::SigningKey::generate) does not make keys of this algorithm.
     #[error(
-        "reqsig cannot generate {algorithm} keys: create the key with another tool (for example `openssl genpkey -algorithm RSA`) and load its PEM file as a private key"
+        "cannot generate {algorithm} keys: create the key with another tool (for example `openssl genpkey -algorithm RSA`) and load its PEM file as a private key"
     )]
     GenerateUnsupported {
         /// The algorithm requested.
