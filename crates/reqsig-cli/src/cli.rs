@@ -347,8 +347,8 @@ fn parse_generated_algorithm(text: &str) -> Result<Algorithm, String> {
         Ok(algorithm) if GENERATED.contains(&algorithm) => Ok(algorithm),
         Ok(algorithm) => Err(format!(
             "keygen makes {names} keys, not {algorithm}: create an RSA key with another tool \
-             (for example `openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:3072 -out key.pem`) \
-             and pass its file to --key"
+             (for example `openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:3072 -out key.pem`), \
+             then sign with `--key key.pem --alg {algorithm}`"
         )),
         Err(_) => Err(format!(
             "unknown signature algorithm {text:?}: keygen makes {names} keys"

@@ -219,7 +219,7 @@ impl<'de> visitor::ParameterVisitor<'de> for ParamsCollector<'_> {
         // Known names become positions first, so the search for a repeated
         // key compares numbers rather than strings.
         let name = ParamName::new(key.as_str());
-        match self.0.iter_mut().find(|(known, _)| *known == name) {
+        match self.0.iter_mut().find(|(existing, _)| *existing == name) {
             Some(slot) => slot.1 = BareItem::from(value),
             None => self.0.push((name, BareItem::from(value))),
         }

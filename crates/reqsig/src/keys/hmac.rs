@@ -100,7 +100,7 @@ fn tags_equal(expected: &[u8; SIGNATURE_LEN], actual: &[u8]) -> bool {
     bool::from(difference.ct_eq(&0))
 }
 
-/// Reads eight bytes as a word; `chunk` always has eight.
+/// Reads a chunk of eight bytes as one word.
 fn word(chunk: &[u8]) -> u64 {
     u64::from_ne_bytes(chunk.try_into().unwrap_or_default())
 }
