@@ -332,19 +332,16 @@ fn parse_algorithm(text: &str) -> Result<Algorithm, String> {
     text.parse().map_err(|e: reqsig::UnknownAlgorithm| e.to_string())
 }
 
-/// The algorithms `keygen` makes keys for.
-const GENERATED: [Algorithm; 4] = [
-    Algorithm::Ed25519,
-    Algorithm::HmacSha256,
-    Algorithm::EcdsaP256Sha256,
-    Algorithm::EcdsaP384Sha384,
-];
-
 /// Parses the algorithm of `keygen`, which makes no RSA keys.
 fn parse_generated_algorithm(text: &str) -> Result<Algorithm, String> {
-    let names = GENERATED.map(Algorithm::name).join(", ");
+    let names: Vec<&str> = Algorithm::ALL
+        .into_iter()
+        .filter(|algorithm| algorithm.can_generate())
+        .map(Algorithm::name)
+        .collect();
+    let names = names.join(", ");
     match text.parse::<Algorithm>() {
-        Ok(algorithm) if GENERATED.contains(&algorithm) => Ok(algorithm),
+        Ok(algorithm) if algorithm.can_generate() => Ok(algorithm),
         Ok(algorithm) => Err(format!(
             "keygen makes {names} keys, not {algorithm}: create an RSA key with another tool \
              (for example `openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:3072 -out key.pem`), \

@@ -82,6 +82,19 @@ impl Algorithm {
         }
     }
 
+    /// Reports whether [`SigningKey::generate`](crate::SigningKey::generate)
+    /// makes keys of this algorithm. RSA keys come from other tools.
+    ///
+    /// ```
+    /// use reqsig::Algorithm;
+    ///
+    /// assert!(Algorithm::Ed25519.can_generate());
+    /// assert!(!Algorithm::RsaPssSha512.can_generate());
+    /// ```
+    pub const fn can_generate(self) -> bool {
+        !matches!(self, Algorithm::RsaPssSha512 | Algorithm::RsaV15Sha256)
+    }
+
     /// Reports whether the algorithm uses a shared secret rather than a key pair.
     pub const fn is_symmetric(self) -> bool {
         matches!(self, Algorithm::HmacSha256)

@@ -13,6 +13,9 @@ const HMAC_SECRET_LEN: usize = 32;
 
 /// Generates a key for `algorithm`. RSA keys are not generated.
 pub(crate) fn generate(algorithm: Algorithm) -> Result<SigningKey, KeyError> {
+    if !algorithm.can_generate() {
+        return Err(KeyError::GenerateUnsupported { algorithm });
+    }
     require_feature(algorithm)?;
     let key = match algorithm {
         Algorithm::Ed25519 => {
@@ -58,4 +61,21 @@ fn random<const N: usize>() -> Result<Zeroizing<[u8; N]>, KeyError> {
     let mut bytes = Zeroizing::new([0u8; N]);
     getrandom::fill(bytes.as_mut_slice()).map_err(|err| KeyError::RandomUnavailable(err.to_string()))?;
     Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::generate;
+    use crate::Algorithm;
+
+    #[test]
+    fn generate_matches_can_generate() {
+        for algorithm in Algorithm::ALL.into_iter().filter(|a| a.is_supported()) {
+            assert_eq!(
+                generate(algorithm).is_ok(),
+                algorithm.can_generate(),
+                "{algorithm}"
+            );
+        }
+    }
 }
