@@ -13,10 +13,10 @@ const HMAC_SECRET_LEN: usize = 32;
 
 /// Generates a key for `algorithm`. RSA keys are not generated.
 pub(crate) fn generate(algorithm: Algorithm) -> Result<SigningKey, KeyError> {
+    require_feature(algorithm)?;
     if !algorithm.can_generate() {
         return Err(KeyError::GenerateUnsupported { algorithm });
     }
-    require_feature(algorithm)?;
     let key = match algorithm {
         Algorithm::Ed25519 => {
             let seed = random::<32>()?;
